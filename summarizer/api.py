@@ -1,0 +1,96 @@
+"""The library's entry points: an article in, a grounded `ArticleSummary` out.
+
+    >>> from summarizer import summarize
+    >>> summary = summarize(open("article.txt").read(), model="gpt-4o-mini")  # doctest: +SKIP
+
+`Summarizer` keeps one engine (and its HTTP connections) for many articles; `summarize` and
+`asummarize` are one-shot conveniences around it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from summarizer.article import Article, from_text, parse_date
+from summarizer.engines.llm import LLMConfig, LLMEngine
+from summarizer.normalize.pipeline import normalize
+from summarizer.schema import ArticleSummary
+
+
+def as_article(
+    article: str | Article,
+    *,
+    published: dt.date | str | None = None,
+    id: str | None = None,
+    title: str | None = None,
+) -> Article:
+    """An `Article` from a string (a leading `date YYYY-MM-DD` header is read) or an Article."""
+    if isinstance(article, str):
+        article = from_text(article, id=id or "article")
+    elif not isinstance(article, Article):
+        raise TypeError(f"expected str or Article, got {type(article).__name__}")
+    changes: dict[str, Any] = {}
+    if published is not None:
+        changes["published"] = parse_date(published)
+    if id is not None:
+        changes["id"] = id
+    if title is not None:
+        changes["title"] = title
+    return replace(article, **changes) if changes else article
+
+
+class Summarizer:
+    """Summarizes articles with one engine, reusing its connections between articles."""
+
+    def __init__(self, config: LLMConfig | None = None, **settings: Any) -> None:
+        """`config`, or the settings of `LLMConfig.resolve` (model, base_url, api_key, mode...)."""
+        self.config = config or LLMConfig.resolve(**settings)
+        self.engine = LLMEngine(self.config)
+
+    def summarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
+        """Summarize one article (blocking)."""
+        art = as_article(article, **article_fields)
+        draft, meta = self.engine.extract(art)
+        return normalize(art, draft, meta)
+
+    async def asummarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
+        """Summarize one article (asyncio): many can run at once on one Summarizer."""
+        art = as_article(article, **article_fields)
+        draft, meta = await self.engine.aextract(art)
+        return normalize(art, draft, meta)
+
+
+def summarize(
+    article: str | Article,
+    *,
+    published: dt.date | str | None = None,
+    id: str | None = None,
+    title: str | None = None,
+    **settings: Any,
+) -> ArticleSummary:
+    """Summarize one article with the configured LLM.
+
+    `settings` are those of `LLMConfig.resolve`: model, base_url, api_key, mode, max_retries,
+    http_retries, timeout; unset ones come from the environment (OPENAI_API_KEY,
+    OPENAI_BASE_URL, SUMMARIZER_MODEL, SUMMARIZER_MODE).
+
+    Raises `InputError` for an unreadable article, `ConfigError` when no model is configured,
+    `AuthenticationError` / `ServerError` / `LLMError` when the model's server fails.
+    """
+    return Summarizer(**settings).summarize(article, published=published, id=id, title=title)
+
+
+async def asummarize(
+    article: str | Article,
+    *,
+    published: dt.date | str | None = None,
+    id: str | None = None,
+    title: str | None = None,
+    **settings: Any,
+) -> ArticleSummary:
+    """The asyncio form of `summarize`."""
+    return await Summarizer(**settings).asummarize(
+        article, published=published, id=id, title=title
+    )

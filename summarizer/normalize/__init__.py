@@ -1,0 +1,1 @@
+"""Deterministic steps that run after every engine, so a summary means the same whatever made it."""

@@ -1,0 +1,328 @@
+"""The summary's data model: what `summarizer` promises its users, and what the LLM is asked for.
+
+Two families of models live here:
+
+* the *drafts* (`ArticleExtraction` and its items) are what an engine returns: the LLM fills
+  them in, so every field description is written as an instruction to the model. Their evidence
+  is a list of exact passages, because a model cannot count characters;
+* the *output* (`ArticleSummary`) is what users get: every meeting, statement and allegation
+  carries evidence with character offsets into the article, so `text[start:end] == evidence.text`
+  can be checked by anyone.
+
+Both families share their fields through the `_...Fields` bases, so a field is described once.
+The field names that ../shared/eval/FORMAT.md scores are part of a contract: do not rename them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from summarizer.normalize.grounding import evidence_error, quote_error
+
+SCHEMA_VERSION = "1.0"
+"""Bumped whenever a field changes meaning; part of the cache key and of every output's meta."""
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+EntityType = Literal["person", "organization", "country", "group", "other"]
+StatementKind = Literal["direct", "indirect"]
+AllegationStatus = Literal["alleged", "denied", "admitted", "confirmed", "disputed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --------------------------------------------------------------------------- shared fields
+
+
+class Entity(_Model):
+    """A person, organization, country or group the article mentions."""
+
+    name: str = Field(
+        description=(
+            "Canonical name: the fullest form of the name the article uses, in the article's "
+            "script, without titles or roles. Example: 'Xi Jinping', not 'President Xi'."
+        )
+    )
+    type: EntityType = Field(description="What kind of entity this is.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Every other form of the name the article uses for the same entity, exactly as "
+            "written, e.g. 'Xi' and '習近平' for Xi Jinping; an unambiguous description such as "
+            "'the Chinese leader' counts. Leave out the canonical name itself."
+        ),
+    )
+    title: str | None = Field(
+        default=None,
+        description=(
+            "The title or role the article gives, kept apart from the name, e.g. "
+            "'Chinese President' or 'UN Secretary-General'; null if none."
+        ),
+    )
+
+
+class _MeetingFields(_Model):
+    participants: list[str] = Field(
+        description=(
+            "Canonical names of everyone who took part (people, or countries/bodies when the "
+            "article names no person), at least two. Use the names from `entities`."
+        )
+    )
+    location: str | None = Field(
+        default=None, description="Where the meeting took place, as the article says; null if unsaid."
+    )
+    date: str | None = Field(
+        default=None,
+        description=(
+            "The day of the meeting as YYYY-MM-DD, worked out from date_text and the publication "
+            "date; null when the article does not fix a single day."
+        ),
+    )
+    date_text: str | None = Field(
+        default=None,
+        description="The article's own words for when it happened, e.g. 'on Saturday'; null if none.",
+    )
+    occasion: str | None = Field(
+        default=None,
+        description="The event it took place at or around, e.g. 'the Beijing Winter Olympics'.",
+    )
+    topics: list[str] = Field(
+        default_factory=list, description="What was discussed, in a few words each."
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not ISO_DATE.match(value):
+            raise ValueError(f"date {value!r} must be YYYY-MM-DD or null")
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"date {value!r} is not a real calendar day") from exc
+        return value
+
+
+class _StatementFields(_Model):
+    speaker: str = Field(
+        description=(
+            "Canonical name of who made the statement (a person, or a body such as a ministry); "
+            "use the names from `entities`. For a spokesman speaking for someone, the speaker is "
+            "the person or body spoken for and the channel is 'spokesman'."
+        )
+    )
+    speaker_role: str | None = Field(
+        default=None, description="The speaker's title or role as the article gives it; null if none."
+    )
+    content: str = Field(
+        description=(
+            "What was said. For kind 'direct': the words inside the quotation marks, copied "
+            "exactly, without the quotation marks. For 'indirect': the reported content, as close "
+            "to the article's wording as possible."
+        )
+    )
+    kind: StatementKind = Field(
+        description="'direct' when the article quotes the words in quotation marks; 'indirect' "
+        "for reported speech."
+    )
+    cue: str | None = Field(
+        default=None,
+        description="The verb or phrase that attributes it, as written: 'said', 'told', 'hailed', "
+        "'according to'...",
+    )
+    channel: str | None = Field(
+        default=None,
+        description=(
+            "How the words reached the public when the article says: 'spokesman', 'readout', "
+            "'statement', 'state media', 'interview', 'briefing', 'press conference', "
+            "'social media'; null when the article does not say."
+        ),
+    )
+    relay: str | None = Field(
+        default=None,
+        description="The outlet or body the article names as reporting the words, e.g. "
+        "'China Global Television Network'; null if none.",
+    )
+
+
+class _AllegationFields(_Model):
+    accuser: str | None = Field(
+        default=None,
+        description="Who makes the accusation, e.g. 'Campaigners'; null when the article does not say.",
+    )
+    accused: list[str] = Field(
+        description="Canonical names of who is accused; at least one."
+    )
+    claim: str = Field(
+        description="What they are accused of, as close to the article's words as possible."
+    )
+    status: AllegationStatus = Field(
+        default="alleged",
+        description="Where the accusation stands in the article: alleged, denied (by the "
+        "accused), admitted, confirmed (by an authority), or disputed.",
+    )
+
+
+# --------------------------------------------------------------------------- drafts (engine output)
+
+_EVIDENCE_DESCRIPTION = (
+    "One or more passages of the article that support this item, each copied character for "
+    "character (same quotation marks, dashes and spacing), a clause or a sentence long. They "
+    "are checked against the article: a passage that is not in it is rejected."
+)
+
+
+class _Grounded(_Model):
+    """Checks that every evidence passage occurs in the article being read.
+
+    The article comes from `normalize.grounding.grounding_context`; outside such a context
+    (for example when a draft is parsed leniently after the retries ran out) nothing is checked
+    here and normalization drops what it cannot ground.
+    """
+
+    evidence: list[str] = Field(min_length=1, description=_EVIDENCE_DESCRIPTION)
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_in_article(cls, passages: list[str]) -> list[str]:
+        problems = [p for p in (evidence_error(s, i) for i, s in enumerate(passages)) if p]
+        if problems:
+            raise ValueError(" ".join(problems))
+        return passages
+
+
+class MeetingDraft(_MeetingFields, _Grounded):
+    """A meeting as an engine reports it."""
+
+
+class StatementDraft(_StatementFields, _Grounded):
+    """A statement as an engine reports it."""
+
+    @model_validator(mode="after")
+    def _quote_in_article(self) -> StatementDraft:
+        if self.kind == "direct":
+            problem = quote_error(self.content)
+            if problem:
+                raise ValueError(problem)
+        return self
+
+
+class AllegationDraft(_AllegationFields, _Grounded):
+    """An allegation as an engine reports it."""
+
+
+class ArticleExtraction(_Model):
+    """Everything an engine reads from one article, before normalization."""
+
+    summary: str = Field(
+        description="Two or three neutral sentences saying what the article reports."
+    )
+    entities: list[Entity] = Field(
+        default_factory=list,
+        description="The people, organizations, countries and groups the article mentions, "
+        "one entry per entity.",
+    )
+    meetings: list[MeetingDraft] = Field(
+        default_factory=list,
+        description="Every meeting the article reports: who met whom, where and when.",
+    )
+    statements: list[StatementDraft] = Field(
+        default_factory=list,
+        description="Every statement the article attributes to someone, quoted or reported.",
+    )
+    allegations: list[AllegationDraft] = Field(
+        default_factory=list,
+        description="Every accusation the article reports: who accuses whom of what.",
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+class Evidence(_Model):
+    """Exact words of the article, with their character offsets: text == article[start:end]."""
+
+    text: str
+    start: int = Field(ge=0, description="Offset of the first character, in characters.")
+    end: int = Field(ge=0, description="Offset just past the last character.")
+
+
+class Meeting(_MeetingFields):
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class Statement(_StatementFields):
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class Allegation(_AllegationFields):
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class ArticleInfo(_Model):
+    id: str
+    title: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    sha256: str = Field(description="SHA-256 of the article text as UTF-8, hex.")
+
+
+class Issue(_Model):
+    """Something the normalization could not keep or had to change, said in words."""
+
+    code: str = Field(description="A stable identifier, e.g. 'ungrounded_item'.")
+    message: str
+    item: str | None = Field(default=None, description="'meetings[0]', 'statements[2]'...")
+
+
+class Usage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class Meta(_Model):
+    """How the summary was made: enough to reproduce it, and nothing that changes run to run."""
+
+    engine: str
+    model: str | None = None
+    mode: str | None = None
+    prompt_version: str | None = None
+    schema_version: str = SCHEMA_VERSION
+    attempts: int = 1
+    usage: Usage = Field(default_factory=Usage)
+
+
+class ArticleSummary(_Model):
+    """The structured, grounded summary of one article."""
+
+    article: ArticleInfo
+    summary: str
+    entities: list[Entity] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    allegations: list[Allegation] = Field(default_factory=list)
+    warnings: list[Issue] = Field(default_factory=list)
+    meta: Meta
+
+
+def json_schemas() -> dict[str, dict]:
+    """The exported JSON Schemas, by file name: the output, and the draft the LLM is asked for."""
+    return {
+        "article_summary.schema.json": ArticleSummary.model_json_schema(mode="serialization"),
+        "article_extraction.schema.json": ArticleExtraction.model_json_schema(),
+    }

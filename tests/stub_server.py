@@ -1,0 +1,416 @@
+"""A scripted, deterministic OpenAI-compatible HTTP server for tests and cassette recording.
+
+Why: no real OpenAI endpoint is reachable from CI, but we still want to drive the *real*
+``openai`` SDK (and ``instructor`` on top of it) over real HTTP, so retries, error mapping,
+headers and concurrency are exercised end to end.  Answers come from JSON "scripts":
+
+    <scripts_dir>/<name>.json  ->  selected by request ``model == "stub/<name>"``
+    {"responses": [ENTRY, ...]}
+
+The entry used is ``responses[attempt]`` where ``attempt`` is the number of ``assistant``
+messages in the request (instructor appends one per validation retry); past the end the last
+entry is reused.  An ENTRY is one of::
+
+    {"status": 200, "json": {...}}            structured answer object
+    {"status": 200, "json_file": "a.json"}    same, loaded from a file under scripts_dir
+    {"status": 200, "content": "raw text"}    raw assistant text (malformed-output tests)
+    {"status": 429, "message": "...", "retry_after": 2}   OpenAI-style error (+ Retry-After)
+
+Error entries may also override ``"type"`` / ``"code"`` of the error body.  Every response is a
+pure function of the request body and the scripts (no clocks, no randomness, no ``Date``
+header), so identical requests give byte-identical responses and cassettes diff cleanly.
+
+Usage from Python::
+
+    with serve(tmp_path) as base_url:
+        client = openai.OpenAI(base_url=base_url, api_key="test-key", max_retries=0)
+
+or ``with StubServer(tmp_path) as server:`` to also read ``server.requests``.
+
+CLI::
+
+    python tests/stub_server.py --scripts DIR [--port N] [--latency S] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, cast
+
+HOST = "127.0.0.1"  # loopback only: the stub must never be reachable from another machine
+MODEL_PREFIX = "stub/"
+OWNER = "summarizer-stub"
+POLL_INTERVAL = 0.02  # seconds; how quickly shutdown() is noticed
+
+# status -> (error.type, error.code), mirroring what api.openai.com sends.
+_ERROR_KINDS: dict[int, tuple[str, str | None]] = {
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+    403: ("invalid_request_error", "permission_denied"),
+    404: ("invalid_request_error", "not_found"),
+    429: ("rate_limit_exceeded", "rate_limit_exceeded"),
+}
+
+Reply = tuple[int, dict[str, Any], dict[str, str]]  # (status, JSON body, extra headers)
+
+
+class ScriptError(Exception):
+    """A scenario script is broken; reported as a 500 with code ``stub_script_error``."""
+
+
+def error_body(
+    status: int, message: str, *, type_: str | None = None, code: str | None = None
+) -> dict[str, Any]:
+    """Build an OpenAI error payload so the SDK maps it to the right exception class."""
+    default_type, default_code = _ERROR_KINDS.get(
+        status, ("server_error", None) if status >= 500 else ("invalid_request_error", None)
+    )
+    return {
+        "error": {
+            "message": message,
+            "type": type_ or default_type,
+            "param": None,
+            "code": code or default_code,
+        }
+    }
+
+
+def _tokens(text: str) -> int:
+    """Rough OpenAI-like token estimate (~4 chars/token); deterministic, good enough for tests."""
+    return math.ceil(len(text) / 4)
+
+
+class StubServer:
+    """Owns the listening socket and the counters; reusable across tests and the CLI.
+
+    The socket is bound in ``__init__`` so ``port``/``base_url`` are known before ``start()``.
+    ``requests`` counts chat-completion requests (any outcome) so tests can assert how many
+    LLM calls were made; ``max_in_flight`` records peak concurrency for benchmarks.
+    """
+
+    def __init__(
+        self, scripts_dir: Path | str, *, port: int = 0, latency: float = 0.0, verbose: bool = False
+    ) -> None:
+        self.scripts_dir = Path(scripts_dir).resolve()
+        if not self.scripts_dir.is_dir():
+            raise NotADirectoryError(f"scripts dir not found: {self.scripts_dir}")
+        self.latency = latency
+        self.verbose = verbose
+        self.requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._httpd = _HTTPServer((HOST, port), _Handler)
+        self._httpd.stub = self
+
+    @property
+    def port(self) -> int:
+        return cast(int, self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """What to pass as ``openai.OpenAI(base_url=...)``."""
+        return f"http://{HOST}:{self.port}/v1"
+
+    def start(self) -> StubServer:
+        """Serve in a daemon thread so a hung test can never keep the interpreter alive.
+
+        A short poll interval makes ``stop()`` fast (the stdlib default costs 0.5 s per test).
+        """
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": POLL_INTERVAL},
+            name=f"stub-server-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (CLI mode) until interrupted."""
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        """Stop accepting requests and release the port."""
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> StubServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- request handling (pure functions of the request + scripts) -----------------------
+
+    def list_models(self) -> dict[str, Any]:
+        """Every ``*.json`` directly in scripts_dir is a scenario (put shared answers in a
+        subdirectory if they should not show up here)."""
+        data = [
+            {"id": MODEL_PREFIX + p.stem, "object": "model", "created": 0, "owned_by": OWNER}
+            for p in sorted(self.scripts_dir.glob("*.json"))
+        ]
+        return {"object": "list", "data": data}
+
+    def chat_completion(self, raw_body: bytes) -> Reply:
+        """Answer one ``POST /chat/completions`` according to the selected script entry."""
+        with self._lock:
+            self.requests += 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency > 0:
+                time.sleep(self.latency)
+            try:
+                return self._chat_completion(raw_body)
+            except Exception as exc:  # a broken script must answer, not drop the connection
+                return (
+                    500,
+                    error_body(500, f"stub script error: {exc}", code="stub_script_error"),
+                    {},
+                )
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _chat_completion(self, raw_body: bytes) -> Reply:
+        try:
+            request = json.loads(raw_body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return 400, error_body(400, f"We could not parse the JSON body: {exc}"), {}
+        if not isinstance(request, dict):
+            return 400, error_body(400, "Request body must be a JSON object."), {}
+        if request.get("stream"):
+            return 400, error_body(400, "The stub server does not support stream=true."), {}
+
+        model = request.get("model")
+        script_path = self._script_path(model)
+        if script_path is None:
+            return (
+                404,
+                error_body(404, f"The model `{model}` does not exist", code="model_not_found"),
+                {},
+            )
+        responses = self._load_object(script_path).get("responses")
+        if not isinstance(responses, list) or not responses:
+            raise ScriptError(f"{script_path.name}: 'responses' must be a non-empty list")
+
+        messages = request.get("messages") or []
+        attempt = sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "assistant")
+        entry = responses[min(attempt, len(responses) - 1)]
+        if not isinstance(entry, dict):
+            raise ScriptError(f"{script_path.name}: entry {attempt} is not an object")
+
+        status = int(entry.get("status", 200))
+        if status != 200:
+            message = str(entry.get("message") or _phrase(status))
+            headers = {}
+            if entry.get("retry_after") is not None:
+                headers["Retry-After"] = str(entry["retry_after"])
+            body = error_body(status, message, type_=entry.get("type"), code=entry.get("code"))
+            return status, body, headers
+
+        text = self._answer_text(entry, script_path.name)
+        tools = request.get("tools") or []
+        if tools:
+            message: dict[str, Any] = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_stub_0",
+                        "type": "function",
+                        "function": {"name": _tool_name(request), "arguments": text},
+                    }
+                ],
+            }
+            finish_reason = "tool_calls"
+        else:
+            message = {"role": "assistant", "content": text}
+            finish_reason = "stop"
+
+        prompt_tokens = _tokens(json.dumps(messages, ensure_ascii=False))
+        completion_tokens = _tokens(text)
+        return (
+            200,
+            {
+                "id": "chatcmpl-stub-" + hashlib.sha256(raw_body).hexdigest()[:12],
+                "object": "chat.completion",
+                "created": 0,
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": message,
+                        "finish_reason": finish_reason,
+                        "logprobs": None,
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+                "system_fingerprint": None,
+            },
+            {},
+        )
+
+    def _script_path(self, model: object) -> Path | None:
+        """Map ``stub/<name>`` to an existing script, refusing anything outside scripts_dir."""
+        if not isinstance(model, str) or not model.startswith(MODEL_PREFIX):
+            return None
+        name = model[len(MODEL_PREFIX) :]
+        if not name or name.startswith(".") or "/" in name or "\\" in name:
+            return None
+        path = self.scripts_dir / f"{name}.json"
+        return path if path.is_file() else None
+
+    def _load_object(self, path: Path) -> dict[str, Any]:
+        """Read scripts on every request so tests may rewrite them while the server runs."""
+        try:
+            obj = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ScriptError(f"cannot load {path.name}: {exc}") from exc
+        if not isinstance(obj, dict):
+            raise ScriptError(f"{path.name} must contain a JSON object")
+        return obj
+
+    def _answer_text(self, entry: dict[str, Any], script_name: str) -> str:
+        """The assistant text: raw ``content``, or the ``json``/``json_file`` object dumped."""
+        if "content" in entry:
+            return str(entry["content"])
+        if "json" in entry:
+            return json.dumps(entry["json"], ensure_ascii=False)
+        if "json_file" in entry:
+            path = (self.scripts_dir / str(entry["json_file"])).resolve()
+            if not path.is_relative_to(self.scripts_dir):
+                raise ScriptError(f"{script_name}: json_file escapes the scripts dir")
+            return json.dumps(self._load_object(path), ensure_ascii=False)
+        raise ScriptError(f"{script_name}: a 200 entry needs 'json', 'json_file' or 'content'")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _tool_name(request: dict[str, Any]) -> str:
+    """The function to "call": the forced ``tool_choice`` if any, else the first tool."""
+    choice = request.get("tool_choice")
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        return str(choice["function"].get("name"))
+    return str(request["tools"][0]["function"]["name"])
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    stub: StubServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Thin HTTP layer; all decisions live in ``StubServer``.
+
+    HTTP/1.1 keep-alive (like the real API) so concurrency benchmarks measure the client,
+    not TCP setup; Nagle is off so header+body writes are not delayed on reused connections.
+    """
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = 60  # idle keep-alive connections eventually free their thread
+    server_version = OWNER
+    sys_version = ""
+    server: _HTTPServer
+
+    def do_GET(self) -> None:  # name fixed by BaseHTTPRequestHandler
+        if self._route() in ("/v1/models", "/models"):
+            self._reply(200, self.server.stub.list_models())
+        else:
+            self._reply(*self._unknown_url())
+
+    def do_POST(self) -> None:  # name fixed by BaseHTTPRequestHandler
+        length = self.headers.get("Content-Length")
+        if length is None:
+            self.close_connection = True  # cannot find the end of the body; don't reuse
+            self._reply(411, error_body(411, "Content-Length is required."))
+            return
+        raw_body = self.rfile.read(int(length))
+        if self._route() in ("/v1/chat/completions", "/chat/completions"):
+            self._reply(*self.server.stub.chat_completion(raw_body))
+        else:
+            self._reply(*self._unknown_url())
+
+    def _route(self) -> str:
+        return self.path.split("?", 1)[0].rstrip("/")
+
+    def _unknown_url(self) -> tuple[int, dict[str, Any]]:
+        return 404, error_body(
+            404, f"Invalid URL ({self.command} {self._route()})", code="unknown_url"
+        )
+
+    def _reply(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.log_request(status, len(payload))
+        # send_response_only: no Date header (RFC 9110: a server without a trusted clock
+        # must not send one), which keeps recorded responses byte-for-byte reproducible.
+        self.send_response_only(status)
+        self.send_header("Server", OWNER)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib signature
+        """Silent unless verbose; only the request line is ever logged, never headers/keys."""
+        if self.server.stub.verbose:
+            sys.stderr.write(f"stub-server: {self.address_string()} {format % args}\n")
+
+
+@contextmanager
+def serve(scripts_dir: Path, *, port: int = 0, latency: float = 0.0) -> Iterator[str]:
+    """Run a stub server for the duration of a ``with`` block and yield its base URL."""
+    with StubServer(scripts_dir, port=port, latency=latency) as server:
+        yield server.base_url
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI: print the base URL (one flushed line, for scripts to read) and serve until killed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scripts", type=Path, required=True, help="directory of <name>.json")
+    parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds to sleep per request")
+    parser.add_argument("--verbose", action="store_true", help="log request lines to stderr")
+    args = parser.parse_args(argv)
+    server = StubServer(args.scripts, port=args.port, latency=args.latency, verbose=args.verbose)
+    print(server.base_url, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
