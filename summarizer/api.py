@@ -91,6 +91,4 @@ async def asummarize(
     **settings: Any,
 ) -> ArticleSummary:
     """The asyncio form of `summarize`."""
-    return await Summarizer(**settings).asummarize(
-        article, published=published, id=id, title=title
-    )
+    return await Summarizer(**settings).asummarize(article, published=published, id=id, title=title)

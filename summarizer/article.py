@@ -92,9 +92,7 @@ def from_text(
     header_date, text = split_header(raw)
     if not text.strip():
         raise InputError(f"{id}: the article has no text")
-    return Article(
-        text=text, id=id, published=published or header_date, title=title, source=source
-    )
+    return Article(text=text, id=id, published=published or header_date, title=title, source=source)
 
 
 def from_json(raw: str, *, id: str = "article", name: str = "input") -> Article:

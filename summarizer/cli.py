@@ -69,9 +69,7 @@ def summarize(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or md.")] = (
-        OutputFormat.json
-    ),
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or md.")] = (OutputFormat.json),
     published: Annotated[
         str | None, typer.Option(help="Publication date YYYY-MM-DD (overrides the article's).")
     ] = None,
@@ -88,8 +86,7 @@ def summarize(
     mode: Annotated[
         str | None,
         typer.Option(
-            help="How structure is enforced: auto, json_schema, tools, json, md_json "
-            "[env: SUMMARIZER_MODE].",
+            help="How structure is enforced: auto, json_schema, tools, json, md_json [env: SUMMARIZER_MODE].",
             show_default=False,
         ),
     ] = None,
@@ -105,9 +102,9 @@ def summarize(
         article = as_article(_read_input(source), published=published, id=article_id)
         if article.published is None:
             _say(f"{article.id}: no publication date; relative dates stay unresolved")
-        summary = Summarizer(
-            model=model, base_url=base_url, mode=mode, max_retries=retries
-        ).summarize(article)
+        summary = Summarizer(model=model, base_url=base_url, mode=mode, max_retries=retries).summarize(
+            article
+        )
         if summary.warnings:
             _say(f"{article.id}: {len(summary.warnings)} warning(s), see 'warnings' in the output")
         write_output(to_markdown(summary) if fmt is OutputFormat.md else to_json(summary), output)
@@ -146,7 +143,7 @@ def main() -> None:
     except InputError as exc:  # raised outside a command, e.g. while parsing
         _say(f"error: {exc}")
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - a user sees one line, never a traceback
+    except Exception as exc:
         if os.environ.get("SUMMARIZER_DEBUG"):
             raise
         _say(f"internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for details)")

@@ -123,13 +123,23 @@ def token_f1(predicted: str | None, gold: str | None) -> float:
     Two texts without any token count as identical (1.0): nothing tells them apart. A text
     without tokens against one with tokens scores 0.0.
     """
-    pred_tokens, gold_tokens = tokens(predicted), tokens(gold)
-    if not pred_tokens and not gold_tokens:
+    return _bag_f1(_bag(predicted), _bag(gold))
+
+
+def _bag(text: str | None) -> Counter[str]:
+    """The token multiset of a text, computed once per item when matching many pairs."""
+    return Counter(tokens(text))
+
+
+def _bag_f1(predicted: Counter[str], gold: Counter[str]) -> float:
+    """Token F1 of two token multisets (see `token_f1`)."""
+    total = predicted.total() + gold.total()
+    if total == 0:
         return 1.0
-    common = sum((Counter(pred_tokens) & Counter(gold_tokens)).values())
+    common = (predicted & gold).total()
     # 2PR/(P+R) with P = common/|pred| and R = common/|gold|, in the form that keeps
     # round thresholds exact in floating point (2 shared of 2+2 tokens is exactly 0.5).
-    return 2 * common / (len(pred_tokens) + len(gold_tokens))
+    return 2 * common / total
 
 
 # --------------------------------------------------------------------------- names
@@ -382,10 +392,12 @@ def _match_counts(n_matched: int, n_gold: int, n_pred: int) -> Counts:
 
 def _match_statements(gold: Sequence[Json], pred: Sequence[Json]) -> list[tuple[int, int, float]]:
     """Pairs of statements whose contents reach the F1 threshold, matched best first."""
+    gold_bags = [_bag(item.get("content")) for item in gold]
+    pred_bags = [_bag(item.get("content")) for item in pred]
     candidates: list[tuple[float, int, int]] = []
-    for g, gold_item in enumerate(gold):
-        for p, pred_item in enumerate(pred):
-            score = token_f1(pred_item.get("content"), gold_item.get("content"))
+    for g, gold_bag in enumerate(gold_bags):
+        for p, pred_bag in enumerate(pred_bags):
+            score = _bag_f1(pred_bag, gold_bag)
             if score >= STATEMENT_CONTENT_THRESHOLD:
                 candidates.append((score, g, p))
     return _greedy_match(candidates)
@@ -555,10 +567,12 @@ def _as_list(value: object) -> list[object]:
 
 def _match_allegations(gold: Sequence[Json], pred: Sequence[Json]) -> list[tuple[int, int, float]]:
     """Allegations with an agreeing accused and close enough claims, matched best claim first."""
+    gold_bags = [_bag(item.get("claim")) for item in gold]
+    pred_bags = [_bag(item.get("claim")) for item in pred]
     candidates: list[tuple[float, int, int]] = []
     for g, gold_item in enumerate(gold):
         for p, pred_item in enumerate(pred):
-            score = token_f1(pred_item.get("claim"), gold_item.get("claim"))
+            score = _bag_f1(pred_bags[p], gold_bags[g])
             if score >= ALLEGATION_CLAIM_THRESHOLD and _accused_agree(gold_item, pred_item):
                 candidates.append((score, g, p))
     return _greedy_match(candidates)

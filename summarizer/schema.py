@@ -92,9 +92,7 @@ class _MeetingFields(_Model):
         default=None,
         description="The event it took place at or around, e.g. 'the Beijing Winter Olympics'.",
     )
-    topics: list[str] = Field(
-        default_factory=list, description="What was discussed, in a few words each."
-    )
+    topics: list[str] = Field(default_factory=list, description="What was discussed, in a few words each.")
 
     @field_validator("date")
     @classmethod
@@ -157,12 +155,8 @@ class _AllegationFields(_Model):
         default=None,
         description="Who makes the accusation, e.g. 'Campaigners'; null when the article does not say.",
     )
-    accused: list[str] = Field(
-        description="Canonical names of who is accused; at least one."
-    )
-    claim: str = Field(
-        description="What they are accused of, as close to the article's words as possible."
-    )
+    accused: list[str] = Field(description="Canonical names of who is accused; at least one.")
+    claim: str = Field(description="What they are accused of, as close to the article's words as possible.")
     status: AllegationStatus = Field(
         default="alleged",
         description="Where the accusation stands in the article: alleged, denied (by the "
@@ -221,9 +215,7 @@ class AllegationDraft(_AllegationFields, _Grounded):
 class ArticleExtraction(_Model):
     """Everything an engine reads from one article, before normalization."""
 
-    summary: str = Field(
-        description="Two or three neutral sentences saying what the article reports."
-    )
+    summary: str = Field(description="Two or three neutral sentences saying what the article reports.")
     entities: list[Entity] = Field(
         default_factory=list,
         description="The people, organizations, countries and groups the article mentions, "

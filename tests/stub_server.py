@@ -53,7 +53,8 @@ MODEL_PREFIX = "stub/"
 OWNER = "summarizer-stub"
 POLL_INTERVAL = 0.02  # seconds; how quickly shutdown() is noticed
 
-# status -> (error.type, error.code), mirroring what api.openai.com sends.
+# status -> (error.type, error.code); close to api.openai.com, and what the SDK needs to raise
+# the right exception class (it maps on status; type/code are exposed as .type/.code).
 _ERROR_KINDS: dict[int, tuple[str, str | None]] = {
     400: ("invalid_request_error", None),
     401: ("invalid_request_error", "invalid_api_key"),
@@ -361,13 +362,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.path.split("?", 1)[0].rstrip("/")
 
     def _unknown_url(self) -> tuple[int, dict[str, Any]]:
-        return 404, error_body(
-            404, f"Invalid URL ({self.command} {self._route()})", code="unknown_url"
-        )
+        return 404, error_body(404, f"Invalid URL ({self.command} {self._route()})", code="unknown_url")
 
-    def _reply(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-    ) -> None:
+    def _reply(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
         self.log_request(status, len(payload))
         # send_response_only: no Date header (RFC 9110: a server without a trusted clock

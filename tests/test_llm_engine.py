@@ -7,6 +7,7 @@ import json
 
 import pytest
 from conftest import ROOT, SEED, TEST_KEY, TESTS
+
 from summarizer import Summarizer, asummarize
 from summarizer.article import read_path
 from summarizer.errors import AuthenticationError, ServerError
@@ -87,9 +88,7 @@ def test_seed_article_in_tools_mode_gives_the_same_summary(llm_base_url, vcr):
 
 
 @pytest.mark.vcr
-def test_request_is_deterministic_and_sends_the_article_alone_as_user_message(
-    llm_base_url, vcr
-):
+def test_request_is_deterministic_and_sends_the_article_alone_as_user_message(llm_base_url, vcr):
     article = read_path(SEED)
     make("seed", llm_base_url).summarize(article)
     (body,) = cassette_requests(vcr)
@@ -116,7 +115,7 @@ def test_invented_quote_is_retried_then_dropped_with_a_warning(llm_base_url, vcr
     assert summary.meta.attempts == 2
 
     # the retry told the model precisely what was wrong
-    first, retry = cassette_requests(vcr)
+    _first, retry = cassette_requests(vcr)
     feedback = json.dumps(retry["messages"][2:], ensure_ascii=False)
     assert "is not in the article" in feedback
     assert "never accept lectures" in feedback

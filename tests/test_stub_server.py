@@ -77,9 +77,7 @@ def test_serve_yields_loopback_v1_base_url(scripts: Path) -> None:
         assert int(url.rsplit(":", 1)[1].removesuffix("/v1")) > 0
 
 
-def test_tools_request_gets_tool_call_with_scripted_arguments(
-    scripts: Path, client: openai.OpenAI
-) -> None:
+def test_tools_request_gets_tool_call_with_scripted_arguments(scripts: Path, client: openai.OpenAI) -> None:
     write_script(scripts, "ok", {"status": 200, "json": ANSWER})
     resp = client.chat.completions.create(model="stub/ok", messages=USER, tools=[TOOL])
     choice = resp.choices[0]
@@ -111,9 +109,7 @@ def test_chat_completions_without_v1_prefix_is_accepted(scripts: Path, server: S
     assert json.loads(resp.choices[0].message.content) == ANSWER
 
 
-def test_entry_selected_by_number_of_assistant_messages(
-    scripts: Path, client: openai.OpenAI
-) -> None:
+def test_entry_selected_by_number_of_assistant_messages(scripts: Path, client: openai.OpenAI) -> None:
     write_script(scripts, "retry", *({"status": 200, "json": {"n": i}} for i in range(3)))
     history: list[dict[str, str]] = list(USER)
     seen = []
@@ -161,9 +157,7 @@ def test_raw_content_entry_is_returned_verbatim(scripts: Path, client: openai.Op
     assert tool.choices[0].message.tool_calls[0].function.arguments == "not json {"
 
 
-def test_usage_estimates_tokens_from_messages_and_answer(
-    scripts: Path, client: openai.OpenAI
-) -> None:
+def test_usage_estimates_tokens_from_messages_and_answer(scripts: Path, client: openai.OpenAI) -> None:
     write_script(scripts, "ok", {"status": 200, "json": ANSWER})
     resp = client.chat.completions.create(model="stub/ok", messages=USER)
     prompt = math.ceil(len(json.dumps(USER, ensure_ascii=False)) / 4)
@@ -230,9 +224,7 @@ def test_unknown_scenario_returns_404_model_not_found(client: openai.OpenAI) -> 
 
 
 @pytest.mark.parametrize("model", ["gpt-4o", "stub/", "stub/../outside", "stub/answers/x"])
-def test_model_outside_scripts_dir_is_unknown(
-    scripts: Path, client: openai.OpenAI, model: str
-) -> None:
+def test_model_outside_scripts_dir_is_unknown(scripts: Path, client: openai.OpenAI, model: str) -> None:
     (scripts.parent / "outside.json").write_text(json.dumps({"responses": [{"json": {}}]}))
     (scripts / "answers").mkdir()
     write_script(scripts / "answers", "x", {"status": 200, "json": {}})
@@ -240,9 +232,7 @@ def test_model_outside_scripts_dir_is_unknown(
         client.chat.completions.create(model=model, messages=USER)
 
 
-def test_json_file_escaping_scripts_dir_is_a_script_error(
-    scripts: Path, client: openai.OpenAI
-) -> None:
+def test_json_file_escaping_scripts_dir_is_a_script_error(scripts: Path, client: openai.OpenAI) -> None:
     (scripts.parent / "secret.json").write_text("{}")
     write_script(scripts, "evil", {"status": 200, "json_file": "../secret.json"})
     with pytest.raises(openai.InternalServerError) as exc_info:
@@ -268,9 +258,7 @@ def test_models_endpoint_lists_scenarios(scripts: Path, client: openai.OpenAI) -
     write_script(scripts, "alpha", {"status": 500})
     models = client.models.list()
     assert [m.id for m in models.data] == ["stub/alpha", "stub/beta"]
-    assert {(m.object, m.created, m.owned_by) for m in models.data} == {
-        ("model", 0, "summarizer-stub")
-    }
+    assert {(m.object, m.created, m.owned_by) for m in models.data} == {("model", 0, "summarizer-stub")}
 
 
 def test_identical_requests_give_identical_responses(scripts: Path, server: StubServer) -> None:
@@ -285,9 +273,7 @@ def test_identical_requests_give_identical_responses(scripts: Path, server: Stub
     assert json.loads(other[2])["id"] != json.loads(first[2])["id"]
 
 
-def test_identical_sdk_calls_give_identical_completions(
-    scripts: Path, client: openai.OpenAI
-) -> None:
+def test_identical_sdk_calls_give_identical_completions(scripts: Path, client: openai.OpenAI) -> None:
     write_script(scripts, "ok", {"status": 200, "json": ANSWER})
     a = client.chat.completions.create(model="stub/ok", messages=USER, tools=[TOOL])
     b = client.chat.completions.create(model="stub/ok", messages=USER, tools=[TOOL])
@@ -295,9 +281,7 @@ def test_identical_sdk_calls_give_identical_completions(
     assert len(a.id) == len("chatcmpl-stub-") + 12
 
 
-def test_requests_counter_counts_chat_calls(
-    scripts: Path, server: StubServer, client: openai.OpenAI
-) -> None:
+def test_requests_counter_counts_chat_calls(scripts: Path, server: StubServer, client: openai.OpenAI) -> None:
     write_script(scripts, "ok", {"status": 200, "json": ANSWER})
     for _ in range(3):
         client.chat.completions.create(model="stub/ok", messages=USER)
@@ -330,9 +314,7 @@ def test_latency_delays_and_concurrent_requests_overlap(scripts: Path) -> None:
         assert server.in_flight == 0
 
 
-def test_api_key_is_never_logged_even_when_verbose(
-    scripts: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_api_key_is_never_logged_even_when_verbose(scripts: Path, capfd: pytest.CaptureFixture[str]) -> None:
     write_script(scripts, "ok", {"status": 200, "json": ANSWER})
     secret = "sk-super-secret-key-123"
     with StubServer(scripts, verbose=True) as server:
@@ -345,9 +327,7 @@ def test_api_key_is_never_logged_even_when_verbose(
     assert all(secret not in v for v in resp.headers.values())
 
 
-def test_quiet_by_default(
-    scripts: Path, client: openai.OpenAI, capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_quiet_by_default(scripts: Path, client: openai.OpenAI, capfd: pytest.CaptureFixture[str]) -> None:
     write_script(scripts, "ok", {"status": 200, "json": ANSWER})
     client.chat.completions.create(model="stub/ok", messages=USER)
     client.models.list()

@@ -76,8 +76,7 @@ class LLMConfig:
         if not model:
             if base_url and not _is_openai(base_url):
                 raise ConfigError(
-                    "no model named for the server at the base URL: pass --model or set "
-                    "SUMMARIZER_MODEL"
+                    "no model named for the server at the base URL: pass --model or set SUMMARIZER_MODEL"
                 )
             model = DEFAULT_OPENAI_MODEL
         mode = (mode or env.get("SUMMARIZER_MODE") or "auto").lower().replace("-", "_")
@@ -207,7 +206,7 @@ class LLMEngine:
         try:
             models = self._openai.with_options(max_retries=0, timeout=10).models.list()
             owners = {str(getattr(m, "owned_by", "")).lower() for m in models.data}
-        except Exception:  # noqa: BLE001 - a server without /models gets the common default
+        except Exception:
             return "json_schema"
         return "tools" if owners & _TOOL_SERVERS else "json_schema"
 
@@ -252,7 +251,7 @@ class LLMEngine:
         try:
             with grounding_context(article.text):
                 draft = client.chat.completions.create(**self._request(article))
-        except Exception as exc:  # noqa: BLE001 - mapped to typed errors below
+        except Exception as exc:
             draft = self._recover(exc)  # outside the context: the last answer is read leniently
         return draft, self._meta(meter)
 
@@ -269,7 +268,7 @@ class LLMEngine:
         try:
             with grounding_context(article.text):
                 draft = await client.chat.completions.create(**self._request(article))
-        except Exception as exc:  # noqa: BLE001 - mapped to typed errors below
+        except Exception as exc:
             draft = self._recover(exc)  # outside the context: the last answer is read leniently
         return draft, self._meta(meter)
 
@@ -284,8 +283,7 @@ class LLMEngine:
             return draft
         detail = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise LLMError(
-            f"the model gave no valid summary after {self.config.max_retries + 1} attempts: "
-            f"{detail[:300]}"
+            f"the model gave no valid summary after {self.config.max_retries + 1} attempts: {detail[:300]}"
         ) from None
 
 
@@ -311,13 +309,10 @@ def _map_api_error(exc: BaseException, config: LLMConfig) -> LLMError:
     where = config.base_url or "api.openai.com"
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return AuthenticationError(
-            f"the server at {where} refused the API key (HTTP {exc.status_code}): "
-            "check OPENAI_API_KEY"
+            f"the server at {where} refused the API key (HTTP {exc.status_code}): check OPENAI_API_KEY"
         )
     if isinstance(exc, openai.NotFoundError):
-        return ServerError(
-            f"the server at {where} does not know model {config.model!r} (HTTP 404)"
-        )
+        return ServerError(f"the server at {where} does not know model {config.model!r} (HTTP 404)")
     if isinstance(exc, openai.APIStatusError):
         detail = redact(_error_message(exc), config.api_key)
         return ServerError(

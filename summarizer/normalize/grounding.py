@@ -75,9 +75,10 @@ def quote_error(content: str) -> str | None:
     text = _ARTICLE.get()
     if text is None or content in text:
         return None
-    return _not_found(
-        "This direct quote", content, text
-    ) + " If the article does not quote these words, use kind 'indirect'."
+    return (
+        _not_found("This direct quote", content, text)
+        + " If the article does not quote these words, use kind 'indirect'."
+    )
 
 
 def locate(text: str, passage: str) -> tuple[int, int] | None:

@@ -71,8 +71,7 @@ def _keep_quote(text: str, statement: Statement, label: str, warnings: list[Issu
     warnings.append(
         Issue(
             code="invented_quote",
-            message=f"quoted words not in the article, statement dropped: "
-            f"{_clip(statement.content)!r}",
+            message=f"quoted words not in the article, statement dropped: {_clip(statement.content)!r}",
             item=label,
         )
     )
