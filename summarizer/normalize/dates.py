@@ -32,6 +32,8 @@ Conventions, chosen for news text, where reported events are normally in the pas
 - Several days ("Feb. 4-5", "between Feb. 4 and 6", "Friday and Saturday") fix no single
   day: the result is their common month, else their common year, else nothing (two
   weekdays report nothing, as they fix neither month nor year reliably).
+- A date behind a bound word ("since", "until", "before", "after", "by", "ahead of") marks
+  the edge of a period, not the event's day: such text resolves to nothing.
 - Slashed numeric dates are read only with a four-digit year and only when unambiguous
   ("25/12/2021"); "2/3/2022" yields the year alone, "31/31" nothing.
 - Month abbreviations are read with or without a period ("Sept." and "Sep"); weekdays only
@@ -97,12 +99,8 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _RANGE_SEP = r" ?(?:-|to|through|thru|until|till|and|&) ?"
 
-_ISO_DATE = re.compile(
-    r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
-)
-_NUMERIC_DATE = re.compile(
-    r"(?<!\d)(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"
-)
+_ISO_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d\d?)(?P=sep)(?P<d>\d\d?)(?!\d)")
+_NUM_DATE = re.compile(r"(?<!\d)(?P<a>\d\d?)(?P<sep>[/.])(?P<b>\d\d?)(?P=sep)(?P<y>\d{4})(?!\d)")
 _MONTH_FIRST = re.compile(
     rf"\b(?P<m1>{_MONTH_ALT})\b\.? ?(?P<d1>\d{{1,2}}){_ORDINAL}(?!\d)"
     rf"(?:{_RANGE_SEP}(?:(?P<m2>{_MONTH_ALT})\b\.? ?)?(?P<d2>\d{{1,2}}){_ORDINAL}(?!\d))?"
@@ -113,7 +111,11 @@ _DAY_FIRST = re.compile(
     rf" ?(?:of )?\b(?P<m1>{_MONTH_ALT})\b\.?(?:,? ?(?P<y>{_YEAR})\b)?"
 )
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH_ALT})\b\.?,? (?:of )?(?P<y>{_YEAR})\b")
-_NAMED_MONTH = re.compile(rf"\b(?P<m>{_MONTH_ALT})\b(?P<dot>\.)?")
+_NAMED_MONTH = re.compile(
+    r"(?:\b(?P<ctx>in|of|last|next|this|early|late|mid|since|until|till|by|during|from"
+    r"|through|before|after|between|and|to)[ -])?"
+    rf"\b(?P<m>{_MONTH_ALT})\b(?P<dot>\.)?"
+)
 _STRAY_YEAR = re.compile(rf"\b(?P<y>{_YEAR})\b")
 
 _AGO = re.compile(rf"\b(?P<n>\d{{1,3}}|{_NUMBER_ALT}) (?P<unit>day|week|month|year)s? ago\b")
@@ -126,21 +128,27 @@ _RELATIVE_DAYS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\b(?:today|tonight)\b"), 0),
     (re.compile(r"\bthis (?:morning|afternoon|evening)\b"), 0),
 )
-_WEEKDAY = re.compile(rf"\b(?P<wd>{'|'.join(_WEEKDAYS)})\b")
-_WEEKDAY_MODIFIER = re.compile(r"\b(?P<mod>this coming|this past|coming|past|next|last|this) $")
-_WEEK_CONTEXT = re.compile(r"\b(?P<which>last|past|previous|next|coming|this) week\b")
+_WEEKDAY = re.compile(
+    r"(?:\b(?P<mod>this coming|this past|coming|past|next|last|this) )?"
+    rf"\b(?P<wd>{'|'.join(_WEEKDAYS)})\b"
+)
+# "the past week" means the last seven days, not the previous calendar week: a weekday in it
+# is simply the most recent one, so "past" is deliberately not a week context.
+_WEEK_CONTEXT = re.compile(r"\b(?P<which>last|next|coming|this) week\b")
 _WEEK_ONLY = re.compile(r"\bweek(?:end)?\b")
 _RELATIVE_MONTH = re.compile(r"\b(?P<which>last|this|next) month\b")
 _RELATIVE_YEAR = re.compile(r"\b(?P<which>last|this|next) year\b")
-_MONTH_CONTEXT_WORD = re.compile(
-    r"\b(?:in|of|last|next|this|early|late|mid|since|until|till|by|during|from|through"
-    r"|before|after|between|and|to)[ -]$"
-)
 
-_WEEK_OFFSETS: Final[dict[str, int]] = {
-    "last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1,
-}  # fmt: skip
+_WEEK_OFFSETS: Final[dict[str, int]] = {"last": -1, "this": 0, "next": 1, "coming": 1}
 _RELATIVE_OFFSETS: Final[dict[str, int]] = {"last": -1, "this": 0, "next": 1}
+
+# A bound names the edge of a period, not the day of the event ("before Saturday",
+# "since 2019", "until Feb. 4"): reading the date after it would report a wrong day.
+_BOUND = re.compile(
+    r"(?<!day )\b(?:since|until|till|before|after|by|prior to|ahead of|no later than) (?:the )?"
+    rf"(?:(?:{_MONTH_ALT}|{'|'.join(_WEEKDAYS)}|yesterday|today|tonight|tomorrow|last|this|next"
+    rf"|early|late|mid)\b|{_YEAR}\b|\d\d?{_ORDINAL}(?: of)? (?:{_MONTH_ALT})\b)"
+)
 
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -152,11 +160,13 @@ def resolve_date(date_text: str | None, published: datetime.date | None) -> Reso
     Specific beats vague: a calendar date written out wins over a weekday ("Saturday,
     Feb. 5"), a day over a month, a month over a year. Without a publication date only
     expressions that carry their own year resolve ("Feb. 4, 2022", "February 2022", "2021").
+    A date behind a bound ("before Saturday", "since 2019") is the edge of a period, not
+    the event's date, so it resolves to nothing.
     """
     if not isinstance(date_text, str):
         return UNRESOLVED
     text = _normalize(date_text)
-    if not text:
+    if not text or _BOUND.search(text):
         return UNRESOLVED
     pub = _as_date(published)
     scan = _Scan(text)
@@ -196,44 +206,49 @@ class _CalendarDay:
 class _Scan:
     """The normalized text, with each consumed expression blanked out.
 
-    Blanking (rather than deleting) keeps offsets stable and stops a year that belongs to
-    "Feb. 4, 2022" from being read again as a stray "2022" that sets context for others.
+    Blanking stops a year that belongs to "Feb. 4, 2022" from being read again as a stray
+    "2022" that sets context for others; spaces rather than deletion keep the words on
+    either side from fusing into a new token.
     """
 
     def __init__(self, text: str) -> None:
-        self.text = text
         self.masked = text
         self.years: list[int] = []  # years from numeric dates too ambiguous to give a day
 
-    def _blank(self, match: re.Match[str]) -> None:
-        start, end = match.span()
-        self.masked = self.masked[:start] + " " * (end - start) + self.masked[end:]
+    def _take(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """Every match of `pattern` in what is left, blanked out in one pass."""
+        matches = list(pattern.finditer(self.masked))
+        if matches:
+            pieces: list[str] = []
+            previous_end = 0
+            for match in matches:
+                start, end = match.span()
+                pieces += [self.masked[previous_end:start], " " * (end - start)]
+                previous_end = end
+            self.masked = "".join([*pieces, self.masked[previous_end:]])
+        return matches
 
     def take_calendar_days(self) -> list[_CalendarDay | None]:
         """Every written-out day; None marks one that cannot exist ("Feb. 30")."""
         found: list[_CalendarDay | None] = []
-        for match in list(_ISO_DATE.finditer(self.masked)):
-            self._blank(match)
+        for match in self._take(_ISO_DATE):
             year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
             found.append(_CalendarDay(month, day, month, day, year))
-        for match in list(_NUMERIC_DATE.finditer(self.masked)):
-            self._blank(match)
+        for match in self._take(_NUM_DATE):
             year, month_day = int(match["y"]), _unambiguous_month_day(match["a"], match["b"])
             if month_day is None:
                 self.years.append(year)
             else:
                 found.append(_CalendarDay(*month_day, *month_day, year))
         for pattern in (_MONTH_FIRST, _DAY_FIRST):
-            for match in list(pattern.finditer(self.masked)):
-                self._blank(match)
+            for match in self._take(pattern):
                 found.append(_calendar_day_from_match(match))
         return found
 
     def take_month_years(self) -> list[tuple[int, int]]:
         """Every "February 2022" / "Feb. of 2022": a month the text fixes on its own."""
         found: list[tuple[int, int]] = []
-        for match in list(_MONTH_YEAR.finditer(self.masked)):
-            self._blank(match)
+        for match in self._take(_MONTH_YEAR):
             found.append((int(match["y"]), _MONTHS[match["m"]]))
         return found
 
@@ -300,7 +315,7 @@ def _resolve_calendar_day(
 ) -> _Span | None:
     if mention is None:
         return None
-    wraps = (mention.end_month, mention.end_day) < (mention.month, mention.day)
+    wraps = mention.end_month < mention.month  # "Dec. 30-Jan. 2" runs into the next year
     if mention.year is not None:
         start_year = mention.year - 1 if wraps else mention.year
     elif context_year is not None:
@@ -352,6 +367,7 @@ def _relative_day(masked: str, pub: datetime.date | None) -> ResolvedDate | None
 
 
 def _relative_day_offset(masked: str) -> int | None:
+    """Days from publication for "yesterday"-like words; the longer phrases are tried first."""
     for pattern, offset in _RELATIVE_DAYS:
         if pattern.search(masked):
             return offset
@@ -362,13 +378,13 @@ def _relative_day_offset(masked: str) -> int | None:
 
 
 def _weekday(match: re.Match[str], masked: str, pub: datetime.date) -> datetime.date | None:
+    """Place a weekday: a named week wins over a modifier, a modifier over the past default."""
     target = _WEEKDAYS.index(match["wd"])
     week = _WEEK_CONTEXT.search(masked)
     if week:
         monday = pub.toordinal() - pub.weekday()
         return _from_ordinal(monday + 7 * _WEEK_OFFSETS[week["which"]] + target)
-    modifier = _WEEKDAY_MODIFIER.search(masked[: match.start()])
-    mod = modifier["mod"] if modifier else None
+    mod = match["mod"]
     if mod in ("next", "coming", "this coming"):
         return _add_days(pub, (target - pub.weekday()) % 7 or 7)
     if mod in ("last", "past", "this past"):
@@ -389,30 +405,29 @@ def _relative_months(
         if match["unit"] == "month":
             spans.append(_shifted_month(pub, -_number(match["n"])))
     for match in _NAMED_MONTH.finditer(masked):
-        if _reads_as_month(match, masked, text):
-            spans.append(_named_month(match, masked, context_year, pub))
+        if _reads_as_month(match, text):
+            spans.append(_named_month(match, context_year, pub))
     return spans
 
 
-def _reads_as_month(match: re.Match[str], masked: str, text: str) -> bool:
+def _reads_as_month(match: re.Match[str], text: str) -> bool:
     """Keep "may" the verb and "Jan" the name out of month matching."""
     name = match["m"]
-    after_context_word = _MONTH_CONTEXT_WORD.search(masked[: match.start()]) is not None
+    after_context_word = match["ctx"] is not None
     if name == "may":
         return after_context_word or text.strip(" .,;:") == "may"
     return name in _FULL_MONTH_NAMES or match["dot"] is not None or after_context_word
 
 
 def _named_month(
-    match: re.Match[str], masked: str, context_year: int | None, pub: datetime.date | None
+    match: re.Match[str], year_named_elsewhere: int | None, pub: datetime.date | None
 ) -> _Span | None:
     month = _MONTHS[match["m"]]
-    if context_year is not None:
-        return _month_span(context_year, month)
+    if year_named_elsewhere is not None:
+        return _month_span(year_named_elsewhere, month)
     if pub is None:
         return None
-    modifier = re.search(r"\b(?P<mod>last|next|this) $", masked[: match.start()])
-    mod = modifier["mod"] if modifier else None
+    mod = match["ctx"]
     if mod == "last":
         year = pub.year if month < pub.month else pub.year - 1
     elif mod == "next":
