@@ -133,6 +133,31 @@ def schema(
         _say(f"wrote {output / name}")
 
 
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold annotations: a JSONL file (FORMAT.md).")],
+    pred: Annotated[
+        Path, typer.Argument(help="Predictions: a JSONL file of summaries, or a folder of JSON files.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    per_article: Annotated[
+        bool, typer.Option("--per-article", help="With --json, include each article's counts.")
+    ] = False,
+) -> None:
+    """Score summaries against gold annotations: P/R/F1 per type, speakers, meeting dates."""
+    from summarizer.evaluate import EvalInputError, evaluate, format_report, load_gold, load_predictions
+
+    try:
+        report = evaluate(load_gold(gold), load_predictions(pred))
+    except EvalInputError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(per_article=per_article), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_report(report))
+
+
 def main() -> None:
     """Console entry point: run the app; turn any unexpected crash into one line and exit 1."""
     try:

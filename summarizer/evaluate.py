@@ -91,11 +91,7 @@ def _is_separator(char: str) -> bool:
 
 def _is_dropped(char: str) -> bool:
     """Quotation marks and any other punctuation vanish without splitting the word ("U.S.")."""
-    return (
-        char in QUOTE_MARKS
-        or char in string.punctuation
-        or unicodedata.category(char).startswith("P")
-    )
+    return char in QUOTE_MARKS or char in string.punctuation or unicodedata.category(char).startswith("P")
 
 
 def tokens(text: str | None) -> list[str]:
@@ -273,9 +269,7 @@ def _greedy_match(scored: Iterable[tuple[float, int, int]]) -> list[tuple[int, i
     return matches
 
 
-def _max_match(
-    n_gold: int, n_pred: int, compatible: Callable[[int, int], bool]
-) -> list[tuple[int, int]]:
+def _max_match(n_gold: int, n_pred: int, compatible: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """Maximum one-to-one matching (augmenting paths) when candidates have no score to rank.
 
     Used for meeting pairs: any two agreeing pairs are equally good, so the fair count is the
@@ -434,9 +428,7 @@ class StatementScores:
     def add_article(self, gold: Sequence[Json], pred: Sequence[Json]) -> Counts:
         """Score one article, add it to the totals and return its own counts."""
         matches = _match_statements(gold, pred)
-        agreeing = sum(
-            names_agree(pred[p].get("speaker"), gold[g].get("speaker")) for g, p, _ in matches
-        )
+        agreeing = sum(names_agree(pred[p].get("speaker"), gold[g].get("speaker")) for g, p, _ in matches)
         matched_gold = [gold[g] for g, _, _ in matches]
         counts = _match_counts(len(matches), len(gold), len(pred))
         self.articles += 1
@@ -738,8 +730,7 @@ def format_report(report: EvalReport) -> str:
         f"articles: {report.articles_scored} scored, {report.missing} missing, "
         f"{report.extra} extra, {report.error_rows} error rows",
         "",
-        f"{'type':<20}{'articles':>9}{'tp':>7}{'fp':>7}{'fn':>7}"
-        f"{'precision':>11}{'recall':>8}{'f1':>8}",
+        f"{'type':<20}{'articles':>9}{'tp':>7}{'fp':>7}{'fn':>7}{'precision':>11}{'recall':>8}{'f1':>8}",
         _format_row("statements", statements.articles, statements.counts),
         _format_row("  + same speaker", statements.articles, statements.speaker),
         _format_row("meeting pairs", meetings.articles, meetings.counts),
@@ -797,9 +788,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, object]]:
             try:
                 yield where, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise EvalInputError(
-                    f"{where}: malformed JSON: {exc.msg} (column {exc.colno})"
-                ) from exc
+                raise EvalInputError(f"{where}: malformed JSON: {exc.msg} (column {exc.colno})") from exc
 
 
 def _read_json(path: Path) -> Iterator[tuple[str, object]]:

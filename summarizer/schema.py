@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from summarizer.normalize.grounding import evidence_error, quote_error
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Bumped whenever a field changes meaning; part of the cache key and of every output's meta."""
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -31,6 +31,9 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EntityType = Literal["person", "organization", "country", "group", "other"]
 StatementKind = Literal["direct", "indirect"]
 AllegationStatus = Literal["alleged", "denied", "admitted", "confirmed", "disputed"]
+MatchStatus = Literal["exact", "normalized", "fuzzy"]
+ContentMatch = Literal["exact", "normalized", "fuzzy", "unmatched"]
+Granularity = Literal["day", "month", "year"]
 
 
 class _Model(BaseModel):
@@ -244,13 +247,35 @@ class Evidence(_Model):
     text: str
     start: int = Field(ge=0, description="Offset of the first character, in characters.")
     end: int = Field(ge=0, description="Offset just past the last character.")
+    match: MatchStatus = Field(
+        default="exact",
+        description="How the engine's passage was found: exact, normalized (quotes, dashes, "
+        "spaces, case) or fuzzy (a few words differ). `text` is always the article's own words.",
+    )
 
 
 class Meeting(_MeetingFields):
+    date_granularity: Granularity | None = Field(
+        default=None,
+        description="How much of the date the article fixes: day, month or year; null if nothing.",
+    )
+    date_value: str | None = Field(
+        default=None,
+        description="What is known of the date: YYYY-MM-DD, YYYY-MM or YYYY, by granularity.",
+    )
     evidence: list[Evidence] = Field(min_length=1)
 
 
 class Statement(_StatementFields):
+    content_spans: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="[start, end) offsets of the content in the article: one span, several for a "
+        "quote split around its attribution or running over paragraphs, none when paraphrased.",
+    )
+    content_match: ContentMatch = Field(
+        default="unmatched",
+        description="How the content was found in the article; a direct quote is never unmatched.",
+    )
     evidence: list[Evidence] = Field(min_length=1)
 
 

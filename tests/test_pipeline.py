@@ -37,7 +37,7 @@ def test_item_with_no_grounded_evidence_is_dropped_with_a_warning():
     assert [w.code for w in summary.warnings] == ["ungrounded_evidence", "ungrounded_item"]
 
 
-def test_direct_quote_not_in_the_article_is_never_published():
+def test_direct_quote_not_in_the_article_becomes_a_paraphrase_when_its_evidence_holds():
     summary = summarize_draft(
         {
             "summary": "",
@@ -47,9 +47,23 @@ def test_direct_quote_not_in_the_article_is_never_published():
             ],
         }
     )
-    assert [s.content for s in summary.statements] == ["We are partners"]
-    assert [w.code for w in summary.warnings] == ["invented_quote"]
+    kinds = {s.content: (s.kind, s.content_match) for s in summary.statements}
+    assert kinds == {"We are allies": ("indirect", "unmatched"), "We are partners": ("direct", "exact")}
+    assert [w.code for w in summary.warnings] == ["quote_not_in_article"]
     assert summary.warnings[0].item == "statements[0]"
+
+
+def test_direct_quote_with_no_grounded_evidence_is_dropped():
+    summary = summarize_draft(
+        {
+            "summary": "",
+            "statements": [
+                {"speaker": "Xi", "content": "We are allies", "kind": "direct", "evidence": ["Xi said so."]}
+            ],
+        }
+    )
+    assert summary.statements == []
+    assert [w.code for w in summary.warnings] == ["ungrounded_evidence", "ungrounded_item"]
 
 
 def test_summary_identifies_the_exact_text():

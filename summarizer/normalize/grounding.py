@@ -14,9 +14,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import difflib
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
 
-_ARTICLE: contextvars.ContextVar[str | None] = contextvars.ContextVar("article", default=None)
+_ARTICLE: contextvars.ContextVar[ArticleIndex | None] = contextvars.ContextVar("article", default=None)
 
 _SHOWN = 160  # how much of a passage an error message repeats back to the model
 
@@ -24,7 +27,7 @@ _SHOWN = 160  # how much of a passage an error message repeats back to the model
 @contextlib.contextmanager
 def grounding_context(text: str) -> Iterator[None]:
     """Make `text` the article the draft validators check against (task- and thread-local)."""
-    token = _ARTICLE.set(text)
+    token = _ARTICLE.set(ArticleIndex(text))
     try:
         yield
     finally:
@@ -59,24 +62,28 @@ def _not_found(label: str, passage: str, text: str) -> str:
 
 
 def evidence_error(passage: str, index: int = 0) -> str | None:
-    """Why `passage` cannot serve as evidence, or None when it occurs in the current article."""
-    text = _ARTICLE.get()
-    if text is None:
+    """Why `passage` cannot serve as evidence, or None when the current article holds it.
+
+    Exact, normalized (quotes, dashes, spaces, case) and close fuzzy matches all pass: the
+    normalization step replaces them by the article's own words, so a retry would only cost.
+    """
+    article = _ARTICLE.get()
+    if article is None:
         return None
     if not passage.strip():
         return f"evidence[{index}] is empty: give a passage of the article."
-    if passage in text:
+    if article.align(passage) is not None:
         return None
-    return _not_found(f"evidence[{index}]", passage, text)
+    return _not_found(f"evidence[{index}]", passage, article.text)
 
 
 def quote_error(content: str) -> str | None:
     """Why a direct quote's content is not the article's words, or None when it is."""
-    text = _ARTICLE.get()
-    if text is None or content in text:
+    article = _ARTICLE.get()
+    if article is None or article.align(content) is not None:
         return None
     return (
-        _not_found("This direct quote", content, text)
+        _not_found("This direct quote", content, article.text)
         + " If the article does not quote these words, use kind 'indirect'."
     )
 
@@ -89,3 +96,161 @@ def locate(text: str, passage: str) -> tuple[int, int] | None:
     if start < 0:
         return None
     return start, start + len(passage)
+
+
+# --------------------------------------------------------------------------- alignment
+
+MatchStatus = Literal["exact", "normalized", "fuzzy"]
+
+_CHAR_MAP = {
+    **dict.fromkeys('“”„‟«»"″〝〞＂', '"'),
+    **dict.fromkeys("‘’‚‛'′`´", "'"),
+    **dict.fromkeys("‐‑‒–—―−﹘﹣－", "-"),
+}
+_FUZZY_MIN_WORDS = 4
+_FUZZY_RATIO = 0.85
+_WORD = re.compile(r"\w+")
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """`text` with quotes, dashes, whitespace and case made uniform, and where each char came from.
+
+    Returns the normalized string and, for each of its characters, the index of the original
+    character it stands for, so a match in the normalized text maps back to original offsets
+    (whatever the accents, CJK characters or emoji around it).
+    """
+    out: list[str] = []
+    where: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not in_space and out and out[-1] != "-":  # "a - b" and "a—b" compare equal
+                out.append(" ")
+                where.append(i)
+            in_space = True
+            continue
+        in_space = False
+        if ch == "…":
+            out.extend("...")
+            where.extend((i, i, i))
+            continue
+        mapped = _CHAR_MAP.get(ch)
+        if mapped is None:
+            lower = ch.lower()
+            mapped = lower if len(lower) == 1 else ch
+        if mapped == "-" and out and out[-1] == " ":
+            out.pop()
+            where.pop()
+        out.append(mapped)
+        where.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
+def normalize_text(text: str) -> str:
+    """The normalized form used for comparisons (see `normalize_with_map`)."""
+    return normalize_with_map(text)[0]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Where a passage stands in the article, and how closely it matched."""
+
+    start: int
+    end: int
+    status: MatchStatus
+
+
+def _all_occurrences(haystack: str, needle: str) -> list[int]:
+    found: list[int] = []
+    start = haystack.find(needle)
+    while start >= 0:
+        found.append(start)
+        start = haystack.find(needle, start + 1)
+    return found
+
+
+class ArticleIndex:
+    """One article prepared for aligning many passages: normalized text, words, index maps."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm, self._where = normalize_with_map(text)
+        self._words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.norm)]
+        self._positions: dict[str, list[int]] = {}
+        for i, (_, _, word) in enumerate(self._words):
+            self._positions.setdefault(word, []).append(i)
+
+    def _orig(self, nstart: int, nend: int) -> tuple[int, int]:
+        return self._where[nstart], self._where[nend - 1] + 1
+
+    def occurrences(self, passage: str) -> list[Alignment]:
+        """Every exact occurrence of `passage`; failing that, every normalized one."""
+        if not passage or not passage.strip():
+            return []
+        exact = _all_occurrences(self.text, passage)
+        if exact:
+            return [Alignment(s, s + len(passage), "exact") for s in exact]
+        needle = normalize_text(passage)
+        if not needle:
+            return []
+        return [
+            Alignment(*self._orig(s, s + len(needle)), "normalized")
+            for s in _all_occurrences(self.norm, needle)
+        ]
+
+    def fuzzy(self, passage: str, within: tuple[int, int] | None = None) -> Alignment | None:
+        """The stretch of words most like `passage` when it is close enough (word-level ratio).
+
+        Candidate windows are anchored on the passage's rarest words, so the cost stays small
+        on long articles. `within` (original offsets) restricts the search to part of the text.
+        """
+        words = _WORD.findall(normalize_text(passage))
+        if len(words) < _FUZZY_MIN_WORDS:
+            return None
+        anchors = sorted(
+            ((len(self._positions.get(w, ())), k, w) for k, w in enumerate(words) if w in self._positions),
+        )[:3]
+        starts = {max(0, j - k) for _, k, w in anchors for j in self._positions[w]}
+        best: tuple[float, int, int] | None = None
+        slack = max(1, len(words) // 10)
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(words)
+        text_words = [w for _, _, w in self._words]
+        for s in sorted(starts):
+            for size in range(len(words) - slack, len(words) + slack + 1):
+                window = text_words[s : s + size]
+                if not window:
+                    continue
+                matcher.set_seq1(window)
+                if matcher.real_quick_ratio() < _FUZZY_RATIO or matcher.quick_ratio() < _FUZZY_RATIO:
+                    continue
+                ratio = matcher.ratio()
+                if best is None or ratio > best[0]:
+                    best = (ratio, s, s + len(window))
+        if best is None or best[0] < _FUZZY_RATIO:
+            return None
+        _, first, last = best
+        start, end = self._orig(self._words[first][0], self._words[last - 1][1])
+        if within is not None and not (within[0] <= start and end <= within[1]):
+            return None
+        return Alignment(start, end, "fuzzy")
+
+    def align(
+        self, passage: str, *, taken: set[int] | frozenset[int] = frozenset(), near: int | None = None
+    ) -> Alignment | None:
+        """Align one passage: exact, then normalized, then fuzzy.
+
+        A passage that occurs several times maps to the occurrence the item means: the one
+        nearest `near` when the caller knows where the item is, otherwise the first occurrence
+        whose start is not `taken` by an earlier item citing the same words (the nth item that
+        cites a repeated sentence gets its nth occurrence).
+        """
+        found = self.occurrences(passage)
+        if not found:
+            return self.fuzzy(passage)
+        if near is not None:
+            return min(found, key=lambda a: (abs(a.start - near), a.start))
+        return next((a for a in found if a.start not in taken), found[0])
