@@ -185,3 +185,24 @@ def test_python_dash_m_runs_the_cli_without_a_traceback(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().endswith("missing.txt: no such file")
     assert "Traceback" not in done.stderr
+
+
+def test_eval_scores_gold_against_itself_perfectly_as_json():
+    gold = str(ROOT / "seeds" / "gold.jsonl")
+    result = run("eval", gold, gold, "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["statements"]["f1"] == 1.0
+    assert report["meetings"]["tp"] == 9
+    assert report["allegations"]["f1"] == 1.0
+
+
+def test_eval_prints_a_table_and_refuses_malformed_predictions(tmp_path):
+    gold = str(ROOT / "seeds" / "gold.jsonl")
+    table = run("eval", gold, gold).stdout
+    assert "statements" in table and "meeting date accuracy" in table
+    bad = tmp_path / "pred.jsonl"
+    bad.write_text('{"article": {"id": "x"}}\n{not json\n', encoding="utf-8")
+    result = run("eval", gold, str(bad))
+    assert result.exit_code == 1
+    assert "malformed JSON" in one_line(result.stderr)
