@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from summarizer.normalize.grounding import normalize_text
@@ -27,10 +28,14 @@ SAME_CLAIM_F1 = 0.6
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=8192)
+def _bag(text: str) -> Counter[str]:
+    return Counter(_WORD.findall(normalize_text(text)))
+
+
 def token_f1(a: str, b: str) -> float:
     """Token-multiset F1 of two texts after normalization (quotes, case, punctuation ignored)."""
-    ta = Counter(_WORD.findall(normalize_text(a)))
-    tb = Counter(_WORD.findall(normalize_text(b)))
+    ta, tb = _bag(a), _bag(b)
     if not ta or not tb:
         return 1.0 if ta == tb else 0.0
     shared = sum((ta & tb).values())

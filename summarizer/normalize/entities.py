@@ -806,9 +806,30 @@ def _position(text: str, form: _Form, seen: dict[tuple[str, bool], int | None]) 
         return None
     spot = (form.text, form.description)
     if spot not in seen:
-        match = _pattern(*spot).search(text)
-        seen[spot] = match.start() if match else None
+        seen[spot] = _find_word(text, *spot)
     return seen[spot]
+
+
+def _find_word(text: str, form: str, ignore_case: bool) -> int | None:
+    """First whole-word occurrence of `form` (str.find, then a boundary check: no regex to build)."""
+    if not form:
+        return None
+    if ignore_case:
+        haystack, needle = text.lower(), form.lower()
+        if len(haystack) != len(text):  # a rare letter changes length when lower-cased
+            match = _pattern(form, True).search(text)
+            return match.start() if match else None
+    else:
+        haystack, needle = text, form
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before = haystack[start - 1] if start else " "
+        after = haystack[end] if end < len(haystack) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return start
+        start = haystack.find(needle, start + 1)
+    return None
 
 
 def _mostly_latin(text: str) -> bool:

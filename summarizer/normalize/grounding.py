@@ -149,9 +149,22 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+_TRANSLATE = str.maketrans({**_CHAR_MAP, "…": "..."})
+_SPACES = re.compile(r"\s+")
+_DASH_SPACE = re.compile(r" ?- ?")
+
+
 def normalize_text(text: str) -> str:
-    """The normalized form used for comparisons (see `normalize_with_map`)."""
-    return normalize_with_map(text)[0]
+    """The normalized form used for comparisons: the same string `normalize_with_map` builds.
+
+    Done with `str.translate` and two substitutions instead of a Python loop: it runs for every
+    passage of every item, where the per-character map is not needed.
+    """
+    out = _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
+    out = _DASH_SPACE.sub("-", out)
+    if not out.isascii() or any(c.isupper() for c in out):
+        out = "".join(c if len(low := c.lower()) != 1 else low for c in out)
+    return out
 
 
 @dataclass(frozen=True)
@@ -177,11 +190,38 @@ class ArticleIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.norm, self._where = normalize_with_map(text)
-        self._words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.norm)]
-        self._positions: dict[str, list[int]] = {}
-        for i, (_, _, word) in enumerate(self._words):
-            self._positions.setdefault(word, []).append(i)
+        self._norm: tuple[str, list[int]] | None = None
+        self._word_index: tuple[list[tuple[int, int, str]], dict[str, list[int]]] | None = None
+
+    @property
+    def norm(self) -> str:
+        """The normalized text, built on first need: exact matches, the common case, skip it."""
+        if self._norm is None:
+            self._norm = normalize_with_map(self.text)
+        return self._norm[0]
+
+    @property
+    def _where(self) -> list[int]:
+        self.norm  # noqa: B018 - builds the map
+        assert self._norm is not None
+        return self._norm[1]
+
+    @property
+    def _words(self) -> list[tuple[int, int, str]]:
+        return self._word_table()[0]
+
+    @property
+    def _positions(self) -> dict[str, list[int]]:
+        return self._word_table()[1]
+
+    def _word_table(self) -> tuple[list[tuple[int, int, str]], dict[str, list[int]]]:
+        if self._word_index is None:
+            words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.norm)]
+            positions: dict[str, list[int]] = {}
+            for i, (_, _, word) in enumerate(words):
+                positions.setdefault(word, []).append(i)
+            self._word_index = (words, positions)
+        return self._word_index
 
     def _orig(self, nstart: int, nend: int) -> tuple[int, int]:
         return self._where[nstart], self._where[nend - 1] + 1

@@ -373,8 +373,27 @@ def find_quotes(text: str) -> list[Quote]:
     """Return the outermost quotations of `text`, in text order and non-overlapping.
 
     Never raises on any string; see the module docstring for how each mark is read.
+    Typewriter double quotes written as two apostrophes or backticks (''like this'', ``or
+    this'') are read as straight double quotes: the pair is scanned as a space and a `"`, in
+    the order that keeps the space outside the quote, so offsets never change.
     """
-    return _Scanner(text).run()
+    return _Scanner(straighten_doubled_marks(text)).run()
+
+
+def straighten_doubled_marks(text: str) -> str:
+    """`text` with ''typewriter'' and ``TeX`` double quotes as `"` plus a space (same length)."""
+    if "''" in text or "``" in text:
+        return _DOUBLED.sub(_as_straight, text)
+    return text
+
+
+_DOUBLED = re.compile(r"''|``")
+
+
+def _as_straight(match: re.Match[str]) -> str:
+    """`''` before a word opens (` "`), anywhere else it closes (`" `); same length as before."""
+    following = match.string[match.end() : match.end() + 1]
+    return ' "' if following and not following.isspace() and following not in ".,;:!?)" else '" '
 
 
 def quoted_segments(quotes: Sequence[Quote], start: int, end: int) -> list[tuple[int, int]]:

@@ -1,0 +1,437 @@
+"""Attributed statements read with patterns: direct quotes and reported speech.
+
+Direct quotes come from the article's quotation marks (`normalize.quotes`): a quote is a
+statement when it stands on its own (it opens a sentence, follows "said:" or "said,", or is
+followed by its attribution), and a quote split around its attribution ("...," he said, "...")
+is one statement. Reported speech comes from a cue verb ("said", "told", "according to",
+"expressed hope that", "hailed"...) with its subject as the speaker and the clause after it as
+the content. Pronouns are resolved to the last named person.
+
+Everything is found at known offsets, so every evidence passage is the article's exact words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summarizer.engines.rules.text import Sentence
+from summarizer.normalize.quotes import Quote, quoted_segments, straighten_doubled_marks
+from summarizer.schema import StatementDraft
+
+# --------------------------------------------------------------------------- vocabulary
+
+SPEECH_VERBS = ["said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding", "noted", "notes", "noting", "stated", "states", "argued", "argues", "arguing", "claimed", "claims", "claiming", "warned", "warns", "warning", "wrote", "writes", "writing", "explained", "explains", "insisted", "insists", "suggested", "suggests", "acknowledged", "acknowledges", "admitted", "admits", "asserted", "asserts", "announced", "announces", "declared", "declares", "replied", "replies", "responded", "responds", "asked", "asks", "urged", "urges", "stressed", "stresses", "emphasized", "emphasizes", "emphasised", "hailed", "hails", "praised", "praises", "tweeted", "tweets", "posted", "predicted", "predicts", "complained", "complains", "maintained", "maintains", "contended", "contends", "recalled", "recalls", "conceded", "concedes", "confirmed", "confirms", "denied", "denies", "testified", "testifies", "vowed", "vows", "promised", "promises", "pledged", "pledges", "reiterated", "reiterates", "cautioned", "cautions", "countered", "counters", "charged", "charges", "reported", "reports", "observed", "observes", "remarked", "remarks", "agreed", "agrees"]
+BELIEF_VERBS = ["believes", "believe", "believed", "thinks", "think", "thought", "feels", "feel", "felt", "knows", "know", "hopes", "hope", "hoped", "fears", "fear", "feared", "expects", "expect", "expected", "wants", "want", "wanted", "plans", "plan", "planned", "found", "finds", "find", "shows", "show", "showed", "revealed", "reveals", "indicated", "indicates", "estimated", "estimates", "worries", "worried", "argue"]
+CUE_VERBS = frozenset(SPEECH_VERBS + BELIEF_VERBS)
+_AUX = r"(?:(?:has|have|had|is|was|were|are|will|would|also|later|previously|repeatedly|again|then|" \
+    r"publicly|privately|earlier|recently|once|often|has\s+long|had\s+long|has\s+repeatedly|" \
+    r"has\s+also|had\s+also|is\s+also|was\s+also)\s+)*"
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+_PERSON_PRONOUNS = {"he", "she"}
+
+_VERB_ALT = "|".join(sorted(CUE_VERBS, key=len, reverse=True))
+_CUE = re.compile(rf"\b{_AUX}(?P<verb>{_VERB_ALT})\b")
+_EXPRESSED = re.compile(
+    r"\b(?P<verb>expressed\s+(?:his|her|their|its)\s+(?:hope|expectation|concern|confidence|regret|"
+    r"support|belief)s?)\s+(?:that\s+)?"
+)
+_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?P<who>[^,.;]{2,80}?)(?=[,.;]|$)")
+_QUOTED_AS = re.compile(
+    r"(?P<relay>(?:the\s+)?[\w’'. -]{2,80}?),?\s+quoted\s+(?P<who>[\w’'. -]{2,60}?)\s+as\s+saying"
+)
+_TAIL_ATTRIBUTION = re.compile(
+    rf",\s*(?P<who>[^,]{{2,80}}?)\s+{_AUX}(?P<verb>said|says|added|adds|noted|wrote|writes|explained|"
+    rf"argued|insisted|warned|told\s+\w+(?:\s+\w+)?|reported|reports|stated|claimed|continued)"
+    rf"(?:\s+(?:on|in|at|late|early)\s+[\w ]{{1,30}})?[.!?]?$"
+)
+_TAIL_INVERTED = re.compile(
+    r",\s*(?P<verb>said|says|added|adds|wrote|writes|noted|explained|argued|insisted|warned)\s+"
+    r"(?P<who>[^,]{2,80}?)[.!?]?$"
+)
+_THAT = re.compile(r"^\s*(?:,\s*)?(?:that\s+)?")
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:On|In|At|During|After|Before|Meanwhile|But|And|However|Also|Later|Earlier|Still|Yet|So|"
+    r"Speaking|Asked|Writing|Since|While|When|As|Last|This|Separately|Elsewhere|Instead|Now|Then|"
+    r"Today|Yesterday)\b[^,]{0,60},\s*)+"
+)
+_TRAILING_ADVERBS = re.compile(
+    r"\s+(?:also|later|earlier|again|then|now|repeatedly|previously|recently|himself|herself|"
+    r"themselves|itself|on\s+\w+|in\s+a\s+statement|in\s+an\s+interview|last\s+\w+|this\s+\w+|"
+    r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))$"
+)
+_SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", re.IGNORECASE)
+_SPOKESMAN_FOR = re.compile(
+    r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$"
+)
+_STATE_MEDIA = re.compile(
+    r"\b(?:state[- ](?:run|owned|controlled)?\s*(?:media|television|TV|news|broadcaster)|Xinhua|KCNA|"
+    r"RIA|TASS|Tass|CCTV|CGTN|China Global Television Network|official\s+news\s+agency|IRNA)\b"
+)
+_ORG_WORDS = frozenset(
+    ["House", "Department", "Ministry", "Party", "Committee", "Times", "News", "Post", "Journal", "Agency", "Council", "Union", "Court", "Commission", "Office", "Bureau", "Network", "Association", "Institute", "University", "Bank", "Army", "Police", "Senate", "Congress", "Parliament", "Government", "Administration", "Campaign", "Foundation", "Center", "Centre", "Group", "Company", "Corporation", "Reuters", "AP", "CNN", "BBC", "Fox", "NBC", "ABC", "CBS", "MSNBC", "Organization", "Organisation", "Service", "Force", "Forces", "Command", "Embassy", "Board", "Fund", "Club", "League", "Alliance", "Coalition", "Front", "Movement"]
+)
+_MIN_QUOTE_WORDS = 3
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+@dataclass
+class _Speakers:
+    """Who was named last, for resolving "he" and "she" (and continuing quotes)."""
+
+    last_person: str | None = None
+    last_speaker: str | None = None
+    people: list[str] = field(default_factory=list)
+
+    def note_person(self, name: str) -> None:
+        self.last_person = name
+        self.people.append(name)
+
+    def resolve(self, speaker: str) -> str:
+        low = speaker.lower()
+        if low in _PERSON_PRONOUNS:
+            return self.last_person or self.last_speaker or speaker
+        if low in PRONOUNS:
+            return self.last_speaker or speaker
+        if " " not in speaker and speaker[:1].isupper():
+            for person in reversed(self.people):
+                if person.split()[-1] == speaker:
+                    return person
+        return speaker
+
+
+def _person_like(name: str) -> bool:
+    words = name.split()
+    if not words or any(w.strip("’'s.") in _ORG_WORDS for w in words):
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    return len(caps) >= 2 and len(caps) == len(words)
+
+
+_PERSON_RUN = re.compile(r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?[A-Z][a-z][\w’'-]*)+")
+
+
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:President|Prime|Minister|Secretary|Senator|Sen\.|Rep\.|Gov\.|Governor|Mayor|Chancellor|"
+    r"General|Gen\.|Judge|Justice|Mr\.|Mrs\.|Ms\.|Dr\.|King|Queen|Prince|Foreign|Defense|Vice|"
+    r"Chief|Ambassador|Speaker|Leader|Democratic|Republican|Chinese|American|Russian|U\.S\.|UN|"
+    r"Egyptian|British|French|German)\s+)+"
+)
+
+
+def _strip_title(name: str) -> str:
+    return _TITLE_PREFIX.sub("", name)
+
+
+def _subject_like(phrase: str) -> bool:
+    """Whether the words before a cue verb can be its subject: a name, a pronoun, "the ministry"."""
+    low = phrase.lower()
+    return phrase[:1].isupper() or low in PRONOUNS or low.startswith(("the ", "a ", "an ", "his ", "her "))
+
+
+def clean_speaker(phrase: str) -> str:
+    """The speaker noun phrase from the words before a cue verb."""
+    phrase = phrase.strip(" ,;:—–-\u201c\u201d\"")
+    phrase = _LEADING_ADVERBIAL.sub("", phrase)
+    while True:
+        trimmed = _TRAILING_ADVERBS.sub("", phrase)
+        if trimmed == phrase:
+            break
+        phrase = trimmed
+    if ", " in phrase:
+        parts = phrase.split(", ")
+        last = parts[-1]
+        # "Kevin Sullivan, the tax commissioner, says": the name, not the apposition
+        if last[:1].islower() and len(parts) >= 2 and parts[-2][:1].isupper():
+            phrase = parts[-2]
+        else:
+            phrase = last
+    for joiner in (" and then ", " but ", " and ", " who ", " which "):
+        if joiner in phrase and not phrase.split(joiner)[-1][:1].isupper():
+            break
+    words = phrase.split()
+    if len(words) > 9:
+        phrase = " ".join(words[-9:])
+    return phrase.strip(" ,;:")
+
+
+# --------------------------------------------------------------------------- finder
+
+
+@dataclass
+class _Found:
+    speaker: str
+    content: str
+    kind: str
+    cue: str | None
+    start: int
+    end: int
+    channel: str | None = None
+    relay: str | None = None
+
+
+def _channel(sentence: str, speaker_phrase: str) -> tuple[str | None, str | None]:
+    if _SPOKESMAN.search(speaker_phrase):
+        return "spokesman", None
+    if re.search(r"\bin\s+a\s+(?:written\s+)?statement\b|\bstatement\s+(?:from|by|said)\b", sentence):
+        return "statement", None
+    if re.search(r"\breadout\b", sentence):
+        return "readout", None
+    if re.search(r"\bin\s+an\s+interview\b", sentence):
+        return "interview", None
+    if re.search(r"\b(?:briefing|news conference|press conference)\b", sentence):
+        return "briefing", None
+    if re.search(r"\btweet(?:ed|s)?\b|\bon\s+(?:Twitter|X|Facebook|Instagram|Telegram)\b", sentence):
+        return "social media", None
+    return None, None
+
+
+class StatementFinder:
+    """Reads one article's statements; build one per article."""
+
+    def __init__(self, text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> None:
+        self.article = text
+        self.text = straighten_doubled_marks(text)  # patterns read this; output slices `article`
+        self.sents = sents
+        self.quotes = quotes
+        self.speakers = _Speakers()
+        self.found: list[_Found] = []
+        self._quote_index = 0
+
+    # ------------------------------------------------------------------ direct
+
+    def _quote_words(self, quote: Quote) -> int:
+        return sum(len(self.text[s:e].split()) for s, e in quote.segments)
+
+    def _attribution_after(self, pos: int, end: int) -> tuple[str | None, str | None]:
+        """`,” he said` / `,” said Mr. X` right after a closing quotation mark."""
+        tail = self.text[pos:end]
+        m = re.match(
+            rf"^[\s,]*(?P<who>[^,.;“”\"]{{1,80}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b", tail
+        )
+        if m and _subject_like(m.group("who")):
+            return m.group("who"), m.group("verb")
+        m = re.match(rf"^[\s,]*(?P<verb>{_VERB_ALT})\s+(?P<who>[^,.;“”\"]{{2,80}}?)(?=[,.;]|$)", tail)
+        if m:
+            return m.group("who"), m.group("verb")
+        m = _ACCORDING.search(tail)
+        if m:
+            return m.group("who"), "according to"
+        return None, None
+
+    def _attribution_before(self, start: int, pos: int) -> tuple[str | None, str | None]:
+        """`X said: “` / `X said, “` / `X told reporters: “` right before an opening mark."""
+        head = self.text[start:pos].rstrip()
+        m = re.search(rf"(?P<who>[^.;“”\"]{{1,120}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b[^.;“”\"]{{0,40}}[:,]?$", head)
+        if m:
+            return clean_speaker(m.group("who")), m.group("verb")
+        m = _ACCORDING.search(head)
+        if m:
+            return m.group("who"), "according to"
+        m = _EXPRESSED.search(head) if head else None
+        return None, None
+
+    def _sentence_of(self, pos: int) -> Sentence | None:
+        for s in self.sents:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    def _direct(self, quotes: Sequence[Quote], i: int, sent: Sentence) -> int:
+        """Read the quote at `quotes[i]` as a statement if it stands alone; returns quotes used."""
+        q = quotes[i]
+        if self._quote_words(q) < _MIN_QUOTE_WORDS:
+            return 1
+        close = q.close_mark + 1 if q.close_mark is not None else q.segments[-1][1]
+        end_sent = self._sentence_of(max(close - 1, q.start)) or sent
+        who, verb = self._attribution_after(close, end_sent.end)
+        parts = [q]
+        if who and i + 1 < len(quotes):  # a quote split around its attribution: “A,” he said, “B.”
+            nxt = quotes[i + 1]
+            between = self.text[close : nxt.open_mark]
+            if nxt.open_mark < end_sent.end and re.fullmatch(r"[^.“”\"]{0,80}[,:]\s*", between):
+                parts.append(nxt)
+        if not who:
+            who, verb = self._attribution_before(sent.start, q.open_mark)
+        opener = self.text[sent.start : q.open_mark].strip()
+        if not (opener == "" or opener.endswith((":", ",")) or who is not None):
+            return 1
+        content = " ".join(self.article[a:b].strip() for p in parts for a, b in p.segments).strip()
+        if who is None:
+            speaker = self.speakers.last_speaker or "unknown"
+            verb = None
+        else:
+            speaker = self.speakers.resolve(clean_speaker(who))
+        last = parts[-1]
+        end = max(end_sent.end, last.close_mark + 1 if last.close_mark is not None else end_sent.end)
+        end_s = self._sentence_of(end - 1)
+        if end_s is not None:
+            end = max(end, end_s.end)
+        start = min(sent.start, q.open_mark)
+        channel, relay = _channel(self.text[start:end], who or "")
+        self.found.append(_Found(speaker, content, "direct", verb, start, end, channel, relay))
+        self.speakers.last_speaker = speaker
+        return len(parts)
+
+    # ------------------------------------------------------------------ indirect
+
+    def _quoted_share(self, start: int, end: int) -> float:
+        segs = quoted_segments(self.quotes, start, end)
+        inside = sum(e - s for s, e in segs)
+        return inside / max(1, end - start)
+
+    def _add(self, sent: Sentence, who: str, verb: str, c_start: int, c_end: int, **extra) -> None:
+        text = self.text
+        while c_start < c_end and text[c_start] in " ,:;":
+            c_start += 1
+        while c_end > c_start and text[c_end - 1] in " .,;:!?":
+            c_end -= 1
+        content = self.article[c_start:c_end]
+        if len(content.split()) < 3 or self._quoted_share(c_start, c_end) > 0.8:
+            return
+        speaker = self.speakers.resolve(clean_speaker(who))
+        if not speaker or speaker.lower() in {"that", "this", "which", "there"}:
+            return
+        channel, relay = _channel(text[sent.start : sent.end], who)
+        spokesman_for = _SPOKESMAN_FOR.search(clean_speaker(who))
+        if spokesman_for:
+            speaker = spokesman_for.group("who")
+        self.found.append(
+            _Found(
+                speaker, content, "indirect", verb, sent.start, sent.end,
+                extra.get("channel", channel), extra.get("relay", relay),
+            )
+        )
+        self.speakers.last_speaker = speaker
+
+    def _indirect_in(self, sent: Sentence, s_text: str) -> None:
+        base = sent.start
+        # "..., the official X quoted Y as saying."
+        m = _QUOTED_AS.search(s_text)
+        if m:
+            relay = m.group("relay").strip()
+            who = m.group("who")
+            head_end = s_text.rfind(",", 0, m.start("relay") + 1)
+            if head_end > 0:
+                channel = "state media" if _STATE_MEDIA.search(relay) or "official" in relay else None
+                self._add(sent, who, "quoted as saying", base, base + head_end, channel=channel,
+                          relay=_LEADING_ADVERBIAL.sub("", relay).removeprefix("the ").strip())
+                return
+        # "..., his spokesman said." / "..., X said."
+        m = _TAIL_ATTRIBUTION.search(s_text)
+        if m and m.start() > 0:
+            who = m.group("who")
+            if re.match(r"^(?:his|her|their|its)\s+spokes", who):
+                subject = re.match(r"^([A-Z][^,]{1,80}?)\s+(?:" + _VERB_ALT + r")\b", s_text)
+                target = subject.group(1) if subject else self.speakers.last_person or who
+                c = _CUE.search(s_text)
+                if c and c.start() < m.start():
+                    c_start = c.end()
+                    if s_text[c_start:].lstrip().startswith(("leaders", "reporters")) or c.group("verb") in (
+                        "told", "tells"
+                    ):
+                        t = re.search(r"\bthat\s+", s_text[c_start : m.start()])
+                        c_start = c_start + t.end() if t else c_start
+                    self._add(sent, target, c.group("verb"), base + c_start, base + m.start(),
+                              channel="spokesman")
+                    return
+            if who[:1].isupper() or who.lower() in PRONOUNS or who.lower().startswith(("the ", "a ", "an ")):
+                self._add(sent, who, m.group("verb"), base, base + m.start())
+                return
+        m = _TAIL_INVERTED.search(s_text)
+        if m and m.start() > 0:
+            self._add(sent, m.group("who"), m.group("verb"), base, base + m.start())
+            return
+        # "According to X, ..." / "..., according to X."
+        m = _ACCORDING.search(s_text)
+        if m:
+            who = m.group("who")
+            if m.start() < 3:
+                self._add(sent, who, "according to", base + m.end(), sent.end)
+            else:
+                self._add(sent, who, "according to", base, base + m.start())
+            return
+        # "X expressed his hope that ..."
+        m = _EXPRESSED.search(s_text)
+        if m and m.start() > 0:
+            self._add(sent, s_text[: m.start()], m.group("verb"), base + m.end(), sent.end)
+            return
+        # "X said (that) ..." — the first cue verb with a subject before it
+        for c in _CUE.finditer(s_text):
+            if self._quoted_share(base + c.start(), base + c.end()) > 0:
+                continue
+            head = s_text[: c.start()]
+            if not head.strip() or (head.rstrip().endswith((",", ";", "—")) and len(head) < 3):
+                continue
+            who = clean_speaker(head)
+            if not who or who.split()[-1].lower() in {"to", "of", "and", "the", "a", "that", "not"}:
+                continue
+            c_start = c.end()
+            verb = c.group("verb")
+            rest = s_text[c_start:]
+            if verb in ("told", "tells", "tell", "telling", "asked", "urged", "warned"):
+                t = re.match(r"\s+(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|reporters|journalists|"
+                             r"the\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?|him|her|them|us|me|lawmakers|"
+                             r"supporters|a\s+[\w-]+(?:\s+[\w-]+)?)(?:\s+(?:on|in|at)\s+[\w ]{1,25}?)?"
+                             r"(?=\s+that\b|,|\s+[a-z])", rest)
+                if t:
+                    c_start += t.end()
+            t = _THAT.match(self.text, base + c_start)
+            c_start = t.end() - base if t else c_start
+            tail = _TAIL_ATTRIBUTION.search(s_text)
+            end = base + (tail.start() if tail and tail.start() > c_start else len(s_text))
+            self._add(sent, who, verb, base + c_start, end)
+            return
+
+    # ------------------------------------------------------------------ all
+
+    def run(self) -> list[_Found]:
+        """Walk the article in order, so that "he" and "she" see the sentences before them."""
+        by_sentence: dict[int, list[Quote]] = {}
+        for q in self.quotes:
+            sent = self._sentence_of(q.open_mark) or self._sentence_of(q.start)
+            if sent is not None:
+                by_sentence.setdefault(sent.start, []).append(q)
+        for sent in self.sents:
+            before = len(self.found)
+            quotes = by_sentence.get(sent.start, [])
+            i = 0
+            while i < len(quotes):
+                i += self._direct(quotes, i, sent)
+            if len(self.found) == before:
+                self._indirect_in(sent, self.text[sent.start : sent.end])
+            self._note_subject(sent, self.found[before:])
+        return self.found
+
+    def _note_subject(self, sent: Sentence, found: Sequence[_Found]) -> None:
+        """The person "he" or "she" will mean next: this sentence's speaker or first named person."""
+        for f in found:
+            if _person_like(f.speaker):
+                self.speakers.note_person(f.speaker)
+                return
+        for match in _PERSON_RUN.finditer(self.text, sent.start, sent.end):
+            name = _strip_title(match.group())
+            if _person_like(name) and not _STATE_MEDIA.search(name):
+                self.speakers.note_person(name)
+                return
+
+
+def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> list[StatementDraft]:
+    """Every direct quote and reported statement the patterns recognise, as drafts."""
+    drafts = []
+    for f in StatementFinder(text, sents, quotes).run():
+        drafts.append(
+            StatementDraft(
+                speaker=f.speaker,
+                content=f.content,
+                kind=f.kind,  # type: ignore[arg-type]
+                cue=f.cue,
+                channel=f.channel,
+                relay=f.relay,
+                evidence=[text[f.start : f.end]],
+            )
+        )
+    return drafts
