@@ -56,6 +56,7 @@ __all__ = [
     "name_of",
     "name_words",
     "names_agree",
+    "speakers_agree",
     "token_f1",
     "tokens",
 ]
@@ -248,6 +249,21 @@ def names_agree(first: object, second: object) -> bool:
     return bool(words_a) and words_a == words_b
 
 
+def speakers_agree(gold: Json, pred: Json) -> bool:
+    """Whether a matched statement names the gold speaker.
+
+    The predicted `speaker` is compared with `names_agree`. A prediction may also carry
+    `speaker_mention`, the article's own words for the speaker where `speaker` resolves them
+    ("he" resolved to "Kevin Sullivan"); gold that annotates the speaker as those words ("He")
+    agrees with it. Without the mention, resolving a pronoun could only lose agreement.
+    """
+    gold_speaker = gold.get("speaker")
+    if names_agree(pred.get("speaker"), gold_speaker):
+        return True
+    mention = pred.get("speaker_mention")
+    return bool(mention) and names_agree(mention, gold_speaker)
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -428,7 +444,7 @@ class StatementScores:
     def add_article(self, gold: Sequence[Json], pred: Sequence[Json]) -> Counts:
         """Score one article, add it to the totals and return its own counts."""
         matches = _match_statements(gold, pred)
-        agreeing = sum(names_agree(pred[p].get("speaker"), gold[g].get("speaker")) for g, p, _ in matches)
+        agreeing = sum(speakers_agree(gold[g], pred[p]) for g, p, _ in matches)
         matched_gold = [gold[g] for g, _, _ in matches]
         counts = _match_counts(len(matches), len(gold), len(pred))
         self.articles += 1

@@ -122,6 +122,14 @@ class _StatementFields(_Model):
     speaker_role: str | None = Field(
         default=None, description="The speaker's title or role as the article gives it; null if none."
     )
+    speaker_mention: str | None = Field(
+        default=None,
+        description=(
+            "The article's own words for the speaker at this statement when they differ from "
+            "`speaker`: a pronoun ('he'), a description ('his spokesman', 'the Chinese leader'); "
+            "null otherwise."
+        ),
+    )
     content: str = Field(
         description=(
             "What was said. For kind 'direct': the words inside the quotation marks, copied "

@@ -24,14 +24,22 @@ from summarizer.schema import StatementDraft
 
 SPEECH_VERBS = ["said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding", "noted", "notes", "noting", "stated", "states", "argued", "argues", "arguing", "claimed", "claims", "claiming", "warned", "warns", "warning", "wrote", "writes", "writing", "explained", "explains", "insisted", "insists", "suggested", "suggests", "acknowledged", "acknowledges", "admitted", "admits", "asserted", "asserts", "announced", "announces", "declared", "declares", "replied", "replies", "responded", "responds", "asked", "asks", "urged", "urges", "stressed", "stresses", "emphasized", "emphasizes", "emphasised", "hailed", "hails", "praised", "praises", "tweeted", "tweets", "posted", "predicted", "predicts", "complained", "complains", "maintained", "maintains", "contended", "contends", "recalled", "recalls", "conceded", "concedes", "confirmed", "confirms", "denied", "denies", "testified", "testifies", "vowed", "vows", "promised", "promises", "pledged", "pledges", "reiterated", "reiterates", "cautioned", "cautions", "countered", "counters", "charged", "charges", "reported", "reports", "observed", "observes", "remarked", "remarks", "agreed", "agrees"]
 BELIEF_VERBS = ["believes", "believe", "believed", "thinks", "think", "thought", "feels", "feel", "felt", "knows", "know", "hopes", "hope", "hoped", "fears", "fear", "feared", "expects", "expect", "expected", "wants", "want", "wanted", "plans", "plan", "planned", "found", "finds", "find", "shows", "show", "showed", "revealed", "reveals", "indicated", "indicates", "estimated", "estimates", "worries", "worried", "argue"]
-CUE_VERBS = frozenset(SPEECH_VERBS + BELIEF_VERBS)
+STANCE_VERBS = (
+    "criticized criticizes blamed blames defended defends described describes welcomed welcomes "
+    "condemned condemns rejected rejects dismissed dismisses questioned questions slammed slams "
+    "blasted blasts touted touts mocked mocks lamented laments demanded demands proposed proposes "
+    "recommended recommends cited cites echoed echoes signaled signals hinted hints implied "
+    "implies accused accuses attacked attacks"
+).split()  # noqa: SIM905 - a word list reads best as words
+_PHRASAL = r"called\s+(?:for|on)|calls\s+(?:for|on)|pointed\s+out|points\s+out|made\s+clear|makes\s+clear"
+CUE_VERBS = frozenset(SPEECH_VERBS + BELIEF_VERBS + STANCE_VERBS)
 _AUX = r"(?:(?:has|have|had|is|was|were|are|will|would|also|later|previously|repeatedly|again|then|" \
     r"publicly|privately|earlier|recently|once|often|has\s+long|had\s+long|has\s+repeatedly|" \
     r"has\s+also|had\s+also|is\s+also|was\s+also)\s+)*"
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _PERSON_PRONOUNS = {"he", "she"}
 
-_VERB_ALT = "|".join(sorted(CUE_VERBS, key=len, reverse=True))
+_VERB_ALT = _PHRASAL + "|" + "|".join(sorted(CUE_VERBS, key=len, reverse=True))
 _CUE = re.compile(rf"\b{_AUX}(?P<verb>{_VERB_ALT})\b")
 _EXPRESSED = re.compile(
     r"\b(?P<verb>expressed\s+(?:his|her|their|its)\s+(?:hope|expectation|concern|confidence|regret|"
@@ -49,6 +57,10 @@ _TAIL_ATTRIBUTION = re.compile(
 _TAIL_INVERTED = re.compile(
     r",\s*(?P<verb>said|says|added|adds|wrote|writes|noted|explained|argued|insisted|warned)\s+"
     r"(?P<who>[^,]{2,80}?)[.!?]?$"
+)
+_DASH_ATTRIBUTION = re.compile(r"^\s*[—–-]{1,2}\s*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,4})")
+_COLON_LEAD = re.compile(
+    rf"(?P<who>[^.;“”\"]{{1,120}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b[^.;“”\"]{{0,60}}:\s*$"
 )
 _THAT = re.compile(r"^\s*(?:,\s*)?(?:that\s+)?")
 _LEADING_ADVERBIAL = re.compile(
@@ -103,6 +115,25 @@ class _Speakers:
         return speaker
 
 
+_ABBREV_DOT = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Reps|Gov|Del|Rev|Gen|Lt|Col|Maj|Sgt|Capt|Adm|Cmdr|St|Jr|Sr|Prof|"
+    r"Pres|Atty|Supt|Insp|Det|No|Ft|Mt|Hon)\.|\b[A-Z]\.(?=\s*[A-Z])|\([^()\n]{1,15}\)"
+)
+
+
+def scan_text(text: str) -> str:
+    """The text the patterns read: same length and offsets as the article, with the periods of
+    abbreviations ("Rep.", "G.K.", "(D-S.C.)") made U+2024 so they do not end a phrase, and
+    typewriter double quotes made straight. Speakers read from it are turned back with `.`."""
+    text = straighten_doubled_marks(text)
+    return _ABBREV_DOT.sub(lambda m: m.group().replace(".", "\u2024"), text)
+
+
+def _mention(mention: str | None, speaker: str) -> str | None:
+    """The article's words for the speaker, kept when resolution replaced them."""
+    return mention if mention and mention != speaker else None
+
+
 def _person_like(name: str) -> bool:
     words = name.split()
     if not words or any(w.strip("’'s.") in _ORG_WORDS for w in words):
@@ -132,8 +163,52 @@ def _subject_like(phrase: str) -> bool:
     return phrase[:1].isupper() or low in PRONOUNS or low.startswith(("the ", "a ", "an ", "his ", "her "))
 
 
+_NOT_IN_SUBJECT = frozenset(
+    """has have had is was were are be been being will would can could should may might must did does
+    do not never also to in on at by with from into onto over under about after before when while
+    because if although though as since until than that which who whom whose where why how what
+    this these those there here it its it's so but or nor yet then now just only even still again
+    said says say told tells according like unlike during despite through across against toward
+    towards upon within without between among amid via per one""".split()
+)
+_NP_LOWER_OK = frozenset(
+    """the a an his her their our my your of for and spokesman spokeswoman spokesperson official
+    officials president minister secretary senator governor mayor chief director leader leaders
+    adviser advisers aide aides analyst analysts expert experts critic critics campaigners activist
+    activists supporters opponents source sources lawmakers residents police economist professor
+    lawyer lawyers attorney judge report study poll polls survey statement campaign ministry
+    department government administration committee group agency officer authorities investigators
+    prosecutors researchers scientists candidate nominee chairman chairwoman executive founder member
+    members people voters protesters organizers observers diplomats diplomat former top senior local
+    federal state new many some other several two three both vice deputy press news media newspaper
+    paper website article ad video clip memo filing letter documents data figures records team staff
+    union council court party coalition spokesmen envoy ambassador commander general generals
+    military army officers parents students teachers doctors workers company firm bank fund
+    network station broadcaster outlet agency's ministry's government's""".split()
+)
+
+
+def _np_word(token: str) -> bool:
+    """Whether a word can be part of a speaker's noun phrase ("White House spokesman Josh Earnest")."""
+    bare = token.strip(",;:()\"“”‘’'").lower()
+    if not bare:
+        return False
+    if token[:1].isupper() or token[:1].isdigit():
+        return bare not in _NOT_IN_SUBJECT or bare in {"it"}
+    if bare in _NP_LOWER_OK or bare.endswith(("’s", "'s")):
+        return True
+    if bare in _NOT_IN_SUBJECT or bare.endswith(("ed", "ing", "ly")):
+        return False
+    return bare.isalpha() and len(bare) > 2
+
+
 def clean_speaker(phrase: str) -> str:
-    """The speaker noun phrase from the words before a cue verb."""
+    """The speaker noun phrase from the words before a cue verb ("" when there is none).
+
+    Keeps the longest run of noun-phrase words that ends the phrase, so "campaign released an ad
+    this week showing Trump" yields nothing usable while "White House spokesman Josh Earnest" and
+    "Kevin Sullivan, the tax commissioner," (the name before its apposition) are kept.
+    """
     phrase = phrase.strip(" ,;:—–-\u201c\u201d\"")
     phrase = _LEADING_ADVERBIAL.sub("", phrase)
     while True:
@@ -142,20 +217,32 @@ def clean_speaker(phrase: str) -> str:
             break
         phrase = trimmed
     if ", " in phrase:
-        parts = phrase.split(", ")
-        last = parts[-1]
+        parts = [p for p in phrase.split(", ") if p]
+        last = parts[-1] if parts else ""
         # "Kevin Sullivan, the tax commissioner, says": the name, not the apposition
-        if last[:1].islower() and len(parts) >= 2 and parts[-2][:1].isupper():
+        if (
+            len(parts) >= 2
+            and last.lower().startswith(("the ", "a ", "an ", "who ", "whose ", "which "))
+            and parts[-2][:1].isupper()
+        ):
             phrase = parts[-2]
         else:
             phrase = last
-    for joiner in (" and then ", " but ", " and ", " who ", " which "):
-        if joiner in phrase and not phrase.split(joiner)[-1][:1].isupper():
+    tokens = phrase.split()
+    if len(tokens) == 1 and tokens[0].lower() in PRONOUNS:
+        return tokens[0]
+    kept: list[str] = []
+    for token in reversed(tokens):
+        if not _np_word(token) or len(kept) >= 9:
             break
-    words = phrase.split()
-    if len(words) > 9:
-        phrase = " ".join(words[-9:])
-    return phrase.strip(" ,;:")
+        kept.append(token)
+    kept.reverse()
+    while kept and kept[0].lower() in {"of", "for", "and"}:
+        kept.pop(0)
+    if not any(t[:1].isupper() or t.lower() in _NP_LOWER_OK - {"the", "a", "an", "of", "for", "and"}
+               for t in kept):
+        return ""
+    return " ".join(kept).strip(" ,;:").replace("\u2024", ".")
 
 
 # --------------------------------------------------------------------------- finder
@@ -171,6 +258,7 @@ class _Found:
     end: int
     channel: str | None = None
     relay: str | None = None
+    mention: str | None = None
 
 
 def _channel(sentence: str, speaker_phrase: str) -> tuple[str | None, str | None]:
@@ -194,7 +282,7 @@ class StatementFinder:
 
     def __init__(self, text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> None:
         self.article = text
-        self.text = straighten_doubled_marks(text)  # patterns read this; output slices `article`
+        self.text = scan_text(text)  # patterns read this; output slices `article`
         self.sents = sents
         self.quotes = quotes
         self.speakers = _Speakers()
@@ -220,6 +308,9 @@ class StatementFinder:
         m = _ACCORDING.search(tail)
         if m:
             return m.group("who"), "according to"
+        m = _DASH_ATTRIBUTION.match(tail)
+        if m:
+            return m.group("who"), None
         return None, None
 
     def _attribution_before(self, start: int, pos: int) -> tuple[str | None, str | None]:
@@ -232,6 +323,17 @@ class StatementFinder:
         if m:
             return m.group("who"), "according to"
         m = _EXPRESSED.search(head) if head else None
+        return None, None
+
+    def _lead_in_before(self, sent: Sentence) -> tuple[str | None, str | None]:
+        """`X said:` ending the sentence before a quote that opens its own sentence or paragraph."""
+        previous = [s for s in self.sents if s.end <= sent.start]
+        if not previous:
+            return None, None
+        before = previous[-1]
+        m = _COLON_LEAD.search(self.text, before.start, before.end)
+        if m:
+            return clean_speaker(m.group("who")) or None, m.group("verb")
         return None, None
 
     def _sentence_of(self, pos: int) -> Sentence | None:
@@ -256,15 +358,18 @@ class StatementFinder:
                 parts.append(nxt)
         if not who:
             who, verb = self._attribution_before(sent.start, q.open_mark)
+        if not who and sent.start == q.open_mark:
+            who, verb = self._lead_in_before(sent)
         opener = self.text[sent.start : q.open_mark].strip()
         if not (opener == "" or opener.endswith((":", ",")) or who is not None):
             return 1
         content = " ".join(self.article[a:b].strip() for p in parts for a, b in p.segments).strip()
-        if who is None:
+        mention = clean_speaker(who) if who else None
+        if not mention:
             speaker = self.speakers.last_speaker or "unknown"
-            verb = None
+            verb = verb if who else None
         else:
-            speaker = self.speakers.resolve(clean_speaker(who))
+            speaker = self.speakers.resolve(mention)
         last = parts[-1]
         end = max(end_sent.end, last.close_mark + 1 if last.close_mark is not None else end_sent.end)
         end_s = self._sentence_of(end - 1)
@@ -272,7 +377,9 @@ class StatementFinder:
             end = max(end, end_s.end)
         start = min(sent.start, q.open_mark)
         channel, relay = _channel(self.text[start:end], who or "")
-        self.found.append(_Found(speaker, content, "direct", verb, start, end, channel, relay))
+        self.found.append(
+            _Found(speaker, content, "direct", verb, start, end, channel, relay, _mention(mention, speaker))
+        )
         self.speakers.last_speaker = speaker
         return len(parts)
 
@@ -292,7 +399,8 @@ class StatementFinder:
         content = self.article[c_start:c_end]
         if len(content.split()) < 3 or self._quoted_share(c_start, c_end) > 0.8:
             return
-        speaker = self.speakers.resolve(clean_speaker(who))
+        mention = clean_speaker(who)
+        speaker = self.speakers.resolve(mention)
         if not speaker or speaker.lower() in {"that", "this", "which", "there"}:
             return
         channel, relay = _channel(text[sent.start : sent.end], who)
@@ -302,7 +410,7 @@ class StatementFinder:
         self.found.append(
             _Found(
                 speaker, content, "indirect", verb, sent.start, sent.end,
-                extra.get("channel", channel), extra.get("relay", relay),
+                extra.get("channel", channel), extra.get("relay", relay), _mention(mention, speaker),
             )
         )
         self.speakers.last_speaker = speaker
@@ -431,6 +539,7 @@ def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote
                 cue=f.cue,
                 channel=f.channel,
                 relay=f.relay,
+                speaker_mention=f.mention,
                 evidence=[text[f.start : f.end]],
             )
         )
