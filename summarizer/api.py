@@ -1,7 +1,7 @@
 """The library's entry points: an article in, a grounded `ArticleSummary` out.
 
     >>> from summarizer import summarize
-    >>> summary = summarize(open("article.txt").read(), model="gpt-4o-mini")  # doctest: +SKIP
+    >>> summary = summarize(open("article.txt").read())  # doctest: +SKIP
 
 `Summarizer` keeps one engine (and its HTTP connections) for many articles; `summarize` and
 `asummarize` are one-shot conveniences around it.
@@ -14,7 +14,9 @@ from dataclasses import replace
 from typing import Any
 
 from summarizer.article import Article, from_text, parse_date
-from summarizer.engines.llm import LLMConfig, LLMEngine
+from summarizer.engines.llm import LLMConfig, LLMEngine, is_configured
+from summarizer.engines.rules import RulesEngine
+from summarizer.errors import ConfigError
 from summarizer.normalize.pipeline import normalize
 from summarizer.schema import ArticleSummary
 
@@ -41,13 +43,42 @@ def as_article(
     return replace(article, **changes) if changes else article
 
 
-class Summarizer:
-    """Summarizes articles with one engine, reusing its connections between articles."""
+ENGINES = ("auto", "llm", "rules")
 
-    def __init__(self, config: LLMConfig | None = None, **settings: Any) -> None:
-        """`config`, or the settings of `LLMConfig.resolve` (model, base_url, api_key, mode...)."""
-        self.config = config or LLMConfig.resolve(**settings)
-        self.engine = LLMEngine(self.config)
+
+def choose_engine(engine: str = "auto", settings: dict[str, Any] | None = None) -> str:
+    """`llm` or `rules`: `auto` takes the LLM when one is configured (a key or a base URL, as
+    arguments or in the environment), the offline rules engine otherwise."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}: choose {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    settings = settings or {}
+    configured = settings.get("api_key") or settings.get("base_url") or is_configured()
+    return "llm" if configured else "rules"
+
+
+class Summarizer:
+    """Summarizes articles with one engine, reusing it (and its connections) between articles."""
+
+    def __init__(self, config: LLMConfig | None = None, *, engine: str = "auto", **settings: Any) -> None:
+        """`engine` is auto, llm or rules. For the LLM: `config`, or the settings of
+        `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...)."""
+        self.engine_name = "llm" if config is not None else choose_engine(engine, settings)
+        self.config: LLMConfig | None = None
+        self.engine: LLMEngine | RulesEngine
+        if self.engine_name == "llm":
+            self.config = config or LLMConfig.resolve(**settings)
+            self.engine = LLMEngine(self.config)
+        else:
+            self.engine = RulesEngine()
+
+    def describe(self) -> str:
+        """One line saying which engine reads the articles, for the CLI's stderr."""
+        if self.config is None:
+            return "engine: rules (offline; no OPENAI_API_KEY or OPENAI_BASE_URL configured)"
+        where = self.config.base_url or "OpenAI"
+        return f"engine: llm ({self.config.model} at {where})"
 
     def summarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
         """Summarize one article (blocking)."""
@@ -68,9 +99,13 @@ def summarize(
     published: dt.date | str | None = None,
     id: str | None = None,
     title: str | None = None,
+    engine: str = "auto",
     **settings: Any,
 ) -> ArticleSummary:
-    """Summarize one article with the configured LLM.
+    """Summarize one article: with the configured LLM, or offline with the rules engine.
+
+    `engine` is auto (the LLM when a key or base URL is configured, the rules otherwise), llm
+    or rules.
 
     `settings` are those of `LLMConfig.resolve`: model, base_url, api_key, mode, max_retries,
     http_retries, timeout; unset ones come from the environment (OPENAI_API_KEY,
@@ -79,7 +114,7 @@ def summarize(
     Raises `InputError` for an unreadable article, `ConfigError` when no model is configured,
     `AuthenticationError` / `ServerError` / `LLMError` when the model's server fails.
     """
-    return Summarizer(**settings).summarize(article, published=published, id=id, title=title)
+    return Summarizer(engine=engine, **settings).summarize(article, published=published, id=id, title=title)
 
 
 async def asummarize(
@@ -88,7 +123,10 @@ async def asummarize(
     published: dt.date | str | None = None,
     id: str | None = None,
     title: str | None = None,
+    engine: str = "auto",
     **settings: Any,
 ) -> ArticleSummary:
     """The asyncio form of `summarize`."""
-    return await Summarizer(**settings).asummarize(article, published=published, id=id, title=title)
+    return await Summarizer(engine=engine, **settings).asummarize(
+        article, published=published, id=id, title=title
+    )

@@ -28,6 +28,12 @@ app = typer.Typer(
 )
 
 
+class EngineChoice(str, Enum):
+    auto = "auto"
+    llm = "llm"
+    rules = "rules"
+
+
 class OutputFormat(str, Enum):
     json = "json"
     md = "md"
@@ -93,6 +99,10 @@ def summarize(
     retries: Annotated[
         int, typer.Option(min=0, max=10, help="Retries when the answer fails validation.")
     ] = 2,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(help="llm, rules (offline), or auto: the LLM when a key or base URL is set."),
+    ] = EngineChoice.auto,
 ) -> None:
     """Summarize one article into grounded meetings, statements and allegations."""
     from summarizer.api import Summarizer, as_article
@@ -102,9 +112,12 @@ def summarize(
         article = as_article(_read_input(source), published=published, id=article_id)
         if article.published is None:
             _say(f"{article.id}: no publication date; relative dates stay unresolved")
-        summary = Summarizer(model=model, base_url=base_url, mode=mode, max_retries=retries).summarize(
-            article
+        summarizer = Summarizer(
+            engine=engine.value, model=model, base_url=base_url, mode=mode, max_retries=retries
         )
+        summary = summarizer.summarize(article)
+        if engine is EngineChoice.auto:
+            _say(summarizer.describe())
         if summary.warnings:
             _say(f"{article.id}: {len(summary.warnings)} warning(s), see 'warnings' in the output")
         write_output(to_markdown(summary) if fmt is OutputFormat.md else to_json(summary), output)

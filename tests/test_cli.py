@@ -88,15 +88,32 @@ def test_refused_key_exits_1_and_never_prints_the_key(llm_env):
     assert TEST_KEY not in result.stderr + result.stdout
 
 
-def test_no_model_configured_exits_1_with_a_hint(no_llm_env):
-    result = run("summarize", str(SEED))
+def test_llm_engine_without_a_configured_model_exits_1_with_a_hint(no_llm_env):
+    result = run("summarize", str(SEED), "--engine", "llm")
     assert result.exit_code == 1
     assert "no model configured" in one_line(result.stderr)
 
 
+def test_auto_engine_without_a_model_reads_offline_and_says_so(no_llm_env):
+    result = run("summarize", str(SEED))
+    assert result.exit_code == 0, result.stderr
+    assert "engine: rules (offline" in one_line(result.stderr)
+    data = json.loads(result.stdout)
+    assert data["meta"]["engine"] == "rules"
+    assert {"Antonio Guterres", "Xi Jinping"} <= {s["speaker"] for s in data["statements"]}
+
+
+@pytest.mark.vcr
+def test_auto_engine_with_a_base_url_uses_the_llm_and_says_so(llm_env):
+    result = run("summarize", str(SEED), "--model", "stub/seed", "--mode", "json_schema")
+    assert result.exit_code == 0, result.stderr
+    assert f"engine: llm (stub/seed at {llm_env})" in result.stderr
+    assert json.loads(result.stdout)["meta"]["engine"] == "llm"
+
+
 def test_base_url_without_model_asks_for_one(no_llm_env, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    result = run("summarize", str(SEED))
+    result = run("summarize", str(SEED), "--engine", "auto")
     assert result.exit_code == 1
     assert "--model" in one_line(result.stderr)
 

@@ -162,9 +162,10 @@ def normalize_text(text: str) -> str:
     """
     out = _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
     out = _DASH_SPACE.sub("-", out)
-    if not out.isascii() or any(c.isupper() for c in out):
-        out = "".join(c if len(low := c.lower()) != 1 else low for c in out)
-    return out
+    lower = out.lower()
+    if len(lower) == len(out):
+        return lower
+    return "".join(c if len(low := c.lower()) != 1 else low for c in out)
 
 
 @dataclass(frozen=True)

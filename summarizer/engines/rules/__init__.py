@@ -7,11 +7,14 @@ only ever quotes the article's own words, every item is grounded by construction
 
 from __future__ import annotations
 
+import re
+
 from summarizer.article import Article
 from summarizer.engines.rules.statements import find_statements
-from summarizer.engines.rules.text import sentences
+from summarizer.engines.rules.text import names_in, sentences
+from summarizer.normalize.entities import guess_type, split_title
 from summarizer.normalize.quotes import find_quotes
-from summarizer.schema import ArticleExtraction, Meta
+from summarizer.schema import ArticleExtraction, Entity, Meta
 
 try:  # being written alongside; see engines/rules/meetings.py and allegations.py
     from summarizer.engines.rules.allegations import find_allegations
@@ -21,6 +24,104 @@ except ImportError:  # pragma: no cover
 
 RULES_VERSION = "1"
 """Bumped whenever the rules change what they find: part of `meta.prompt_version` for this engine."""
+
+
+_PERSON_NAME = re.compile(
+    r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+|bin\s+)?[A-Z][a-z][\w’'-]*){1,3}"
+)
+
+
+def entity_drafts(text: str) -> list[Entity]:
+    """The people the article names in full ("Xi Jinping"), once each, without their titles.
+
+    They let normalization merge a later "Xi" or "President Xi" into "Xi Jinping". Bodies and
+    countries come from the items that name them.
+    """
+    seen: dict[str, Entity] = {}
+    for match in _PERSON_NAME.finditer(text):
+        title, name, is_description = split_title(match.group())
+        words = name.split()
+        while words and any(word in _NOT_NAMES for word in words):
+            words.pop(0)  # "Human Rights Michelle Bachelet": the name is what follows the last such word
+        name = " ".join(words)
+        if is_description or name in seen or len(words) < 2 or guess_type(name) != "person":
+            continue
+        seen[name] = Entity(name=name, type="person", title=title if name in match.group() else None)
+    return list(seen.values())
+
+
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "In",
+        "On",
+        "At",
+        "For",
+        "And",
+        "But",
+        "Or",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "House",
+        "Senate",
+        "Department",
+        "Ministry",
+        "Party",
+        "Committee",
+        "Times",
+        "News",
+        "Post",
+        "Journal",
+        "Agency",
+        "Council",
+        "Union",
+        "Court",
+        "Commission",
+        "Office",
+        "Network",
+        "Association",
+        "University",
+        "Bank",
+        "Army",
+        "Police",
+        "Government",
+        "Games",
+        "Olympics",
+        "Affairs",
+        "Rights",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
 
 
 class RulesEngine:
@@ -34,8 +135,13 @@ class RulesEngine:
         sents = sentences(text, quotes)
         draft = ArticleExtraction(
             summary="",
+            entities=entity_drafts(text),
             statements=find_statements(text, sents, quotes),
             meetings=find_meetings(text, sents, article.published) if find_meetings else [],
             allegations=find_allegations(text, sents) if find_allegations else [],
         )
         return draft, Meta(engine="rules", prompt_version=f"rules-{RULES_VERSION}")
+
+    async def aextract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
+        """The asyncio form: the rules need no I/O, so this is `extract`."""
+        return self.extract(article)

@@ -14,7 +14,67 @@ from dataclasses import dataclass
 from summarizer.normalize.quotes import Quote
 
 ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "lt", "col", "gen", "maj", "sgt", "capt", "adm", "cmdr", "gov", "pres", "st", "sr", "jr", "rev", "fr", "no", "nos", "vs", "etc", "inc", "corp", "co", "ltd", "dept", "univ", "ave", "blvd", "mt", "ft", "sept", "sep", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "d.c", "n.y", "l.a", "washington.d.c"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "lt",
+        "col",
+        "gen",
+        "maj",
+        "sgt",
+        "capt",
+        "adm",
+        "cmdr",
+        "gov",
+        "pres",
+        "st",
+        "sr",
+        "jr",
+        "rev",
+        "fr",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "dept",
+        "univ",
+        "ave",
+        "blvd",
+        "mt",
+        "ft",
+        "sept",
+        "sep",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "a.m",
+        "p.m",
+        "d.c",
+        "n.y",
+        "l.a",
+        "washington.d.c",
+    ]
 )
 """Words that end in a period without ending the sentence (lower-case, without the final dot)."""
 
@@ -87,9 +147,7 @@ def sentences(text: str, quotes: Sequence[Quote] = ()) -> list[Sentence]:
 NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "da", "van", "von", "der", "la", "le", "du"})
 
 _CAP_WORD = r"(?:[A-Z][\w’'.-]*|al-[A-Z][\w-]*|el-[A-Z][\w-]*)"
-NAME = re.compile(
-    rf"{_CAP_WORD}(?:\s+(?:(?:{'|'.join(sorted(NAME_PARTICLES))})\s+)?{_CAP_WORD})*"
-)
+NAME = re.compile(rf"{_CAP_WORD}(?:\s+(?:(?:{'|'.join(sorted(NAME_PARTICLES))})\s+)?{_CAP_WORD})*")
 """A run of capitalized words, with name particles between them ("Charles de Gaulle")."""
 
 
