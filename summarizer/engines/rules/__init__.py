@@ -11,7 +11,7 @@ import re
 
 from summarizer.article import Article
 from summarizer.engines.rules.statements import find_statements
-from summarizer.engines.rules.text import names_in, sentences
+from summarizer.engines.rules.text import sentences
 from summarizer.normalize.entities import guess_type, split_title
 from summarizer.normalize.quotes import find_quotes
 from summarizer.schema import ArticleExtraction, Entity, Meta
@@ -51,76 +51,13 @@ def entity_drafts(text: str) -> list[Entity]:
 
 
 _NOT_NAMES = frozenset(
-    [
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "He",
-        "She",
-        "They",
-        "We",
-        "In",
-        "On",
-        "At",
-        "For",
-        "And",
-        "But",
-        "Or",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "House",
-        "Senate",
-        "Department",
-        "Ministry",
-        "Party",
-        "Committee",
-        "Times",
-        "News",
-        "Post",
-        "Journal",
-        "Agency",
-        "Council",
-        "Union",
-        "Court",
-        "Commission",
-        "Office",
-        "Network",
-        "Association",
-        "University",
-        "Bank",
-        "Army",
-        "Police",
-        "Government",
-        "Games",
-        "Olympics",
-        "Affairs",
-        "Rights",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
+    (
+        "The This That These Those It He She They We In On At For And But Or If When While After "
+        "Before House Senate Department Ministry Party Committee Times News Post Journal Agency "
+        "Council Union Court Commission Office Network Association University Bank Army Police "
+        "Government Games Olympics Affairs Rights Monday Tuesday Wednesday Thursday Friday Saturday "
+        "Sunday January February March April May June July August September October November December"
+    ).split()
 )
 
 
