@@ -833,6 +833,8 @@ def _find_word(text: str, form: str, ignore_case: bool) -> int | None:
 
 
 def _mostly_latin(text: str) -> bool:
+    if text[:4000].isascii():
+        return True
     letters = [c for c in text[:4000] if c.isalpha()]
     return not letters or sum(_is_latin(c) for c in letters) * 2 >= len(letters)
 

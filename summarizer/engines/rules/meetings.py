@@ -12,17 +12,23 @@ those, sentence by sentence, with regular expressions and a little bookkeeping o
 * the passive: "X had been received by Y" ("each ... separately" makes it one meeting per
   guest), and a host added to the meeting just reported: "The meeting, hosted by X, ...".
 
-Who took part is a person when the article names one, otherwise a country ("the heads of
-Kazakhstan, Turkmenistan and Serbia"). Countries listed after a role ("the prime ministers of
-A, B and C") become the person the article names later with that role and country
-("Tarvanian Prime Minister Jorik Baltes"). A list met one by one ("met separately with", "held
-separate meetings with", "met with the heads of A, B and C") gives one meeting per pair; people
-who met together ("met with A and her foreign minister, B"; a summit) give one meeting.
+Who took part is a person when the article names one (a lone surname after a verb of meeting
+counts: "Macron received Zelensky"), otherwise a country ("the heads of Kazakhstan, Turkmenistan
+and Serbia"; a country list needs such a role, or real country names). Countries listed after
+a role ("the prime ministers of A, B and C") become the person the article names later with
+that role and country ("Tarvanian Prime Minister Jorik Baltes"). A list met one by one ("met
+separately with", "held separate meetings with", "met with the heads of A, B and C") gives one
+meeting per pair; people who met together ("met with A and her foreign minister, B"; a summit)
+give one meeting.
 
 Pronouns ("where he met") are the last person named; "The two" and "Their foreign ministers"
 refer to the meeting just reported. Phone and video calls are not meetings, and neither are
 planned ones: only past-tense verbs trigger ("met", never "will meet" or "is due to meet"),
-and a sentence about a call is skipped.
+and a sentence about a call is skipped. Neither are "was met with criticism" (passive) and
+"where he met his wife" (private life).
+
+`location` is the city after "in" ("in the port city of X"), else a place after "at", else the
+country visited, else the meeting just before, else the dateline's city.
 
 `date_text` is the article's own words for when ("Later on Saturday", "last week", "During the
 two-day trip"); a sentence without one takes the time of the meeting or sentence just before
@@ -37,6 +43,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,6 +64,11 @@ __all__ = ["ArticleNames", "Mention", "article_names", "date_expressions", "find
 
 # --------------------------------------------------------------------------- vocabulary
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -65,184 +77,76 @@ _MONTHS = (
 _TIME_WORDS = frozenset(w.lower().rstrip(".") for w in (_WEEKDAYS + "|" + _MONTHS).split("|")) | {"sept"}
 
 _LEADING_STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "on",
-        "in",
-        "at",
-        "also",
-        "later",
-        "earlier",
-        "meanwhile",
-        "during",
-        "since",
-        "after",
-        "before",
-        "last",
-        "this",
-        "next",
-        "but",
-        "and",
-        "yet",
-        "while",
-        "when",
-        "separately",
-        "talks",
-        "their",
-        "his",
-        "her",
-        "its",
-        "our",
-        "photo",
-        "under",
-        "outside",
-        "inside",
-        "neither",
-        "both",
-        "two",
-        "three",
-        "four",
-        "five",
-        "some",
-        "many",
-        "most",
-        "every",
-        "each",
-        "as",
-        "if",
-        "with",
-        "without",
-        "from",
-        "for",
-        "by",
-        "to",
-        "of",
-        "relations",
-        "trade",
-        "industry",
-        "however",
-        "although",
-        "though",
-        "then",
-        "today",
-        "yesterday",
-        "according",
-        "speaking",
-        "under",
-        "amid",
-        "despite",
-        "opposition",
-        "state",
-        "so-called",
-        "it",
-        "they",
-        "he",
-        "she",
-        "we",
-        "there",
-        "these",
-        "those",
-        "that",
-    ]
+    _words(
+        """
+    the a an on in at also later earlier meanwhile during since after before last this next but
+    and yet while when separately talks their his her its our photo under outside inside neither
+    both two three four five some many most every each as if with without from for by to of
+    relations trade industry however although though then today yesterday according speaking
+    under amid despite opposition state so-called it they he she we there these those that
+    beyond what how why where who whether among within because unlike like once until instead now
+    still even just only here more all no not one another other such several few either nor
+    asked if whatever
+    """
+    )
 )
 """Capitalized words that start a sentence or phrase without being part of a name."""
 
 _PLACE_WORDS = frozenset(
-    [
-        "hall",
-        "palace",
-        "square",
-        "street",
-        "avenue",
-        "airport",
-        "base",
-        "city",
-        "island",
-        "islands",
-        "river",
-        "delta",
-        "strait",
-        "sea",
-        "bay",
-        "province",
-        "region",
-        "mountains",
-        "valley",
-        "hotel",
-        "hôtel",
-        "palais",
-        "castle",
-        "cathedral",
-        "stadium",
-        "park",
-        "bridge",
-        "harbour",
-        "harbor",
-        "port",
-    ]
+    _words(
+        """
+    hall palace square street avenue airport base city island islands river delta strait sea bay
+    province region mountains valley hotel hôtel palais castle cathedral stadium park bridge
+    harbour harbor port
+    """
+    )
 )
 _EVENT_WORDS = frozenset(
-    [
-        "olympics",
-        "games",
-        "summit",
-        "forum",
-        "conference",
-        "ceremony",
-        "cup",
-        "festival",
-        "congress",
-        "session",
-        "war",
-        "crisis",
-        "pandemic",
-        "election",
-        "elections",
-        "easter",
-        "christmas",
-        "ramadan",
-    ]
+    _words(
+        """
+    olympics games summit forum conference ceremony cup festival congress session war crisis
+    pandemic election elections easter christmas ramadan
+    """
+    )
 )
+_PLACE_NAMES = frozenset(
+    " ".join(name.split()).lower()
+    for name in """New York|Los Angeles|San Francisco|San Diego|Las Vegas|New Orleans|New Jersey|New Mexico
+    |New Hampshire|North Carolina|South Carolina|North Dakota|South Dakota|West Virginia|Rhode Island
+    |Des Moines|St. Louis|Salt Lake City|Kansas City|Oklahoma City|Mexico City|New Delhi|Buenos Aires
+    |Tel Aviv|Rio de Janeiro|Sao Paulo|São Paulo|Kuala Lumpur|Abu Dhabi|Addis Ababa|Cape Town|Hong Kong
+    |Phnom Penh|Ho Chi Minh City|Dar es Salaam|Port-au-Prince|Sri Lanka|Puerto Rico|Silicon Valley
+    |Wall Street|Capitol Hill|White House|Downing Street|Middle East|Latin America|South America
+    |North America|Central America|Southeast Asia|East Asia|South Asia|Central Asia|West Africa
+    |East Africa|North Africa|Western Europe|Eastern Europe|Gaza Strip|West Bank""".split("|")
+)
+"""Well-known places of more than one word, which would otherwise read as a person's name."""
 _TITLE_WORDS = ROLE_WORDS | MODIFIER_WORDS | TAIL_WORDS | {"un", "u.n.", "eu", "nato", "of", "for"}
 _PARTICLES = frozenset(
-    [
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "bint",
-        "ben",
-        "abu",
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "da",
-        "di",
-        "du",
-        "la",
-        "le",
-        "dos",
-        "das",
-        "del",
-        "ter",
-        "zu",
-    ]
+    _words(
+        """
+    al el bin ibn bint ben abu van von der den de da di du la le dos das del ter zu
+    """
+    )
 )
+_AFFILIATIONS = frozenset(
+    _words(
+        "republican democrat democratic libertarian green conservative labour liberal socialist independent"
+    )
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _DEMONYM_SUFFIX = re.compile(r"(?:ian|ean|an|ese|ish|ic|i|ch|ese)$")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
-_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person"}
 _COUNTRY_KEYS = frozenset(c.lower() for c in COUNTRIES)
 _HEAD_TITLES = ("president", "prime minister", "chancellor", "premier", "king", "queen", "emir", "sultan")
 
 
+@lru_cache(maxsize=16384)
 def _bare(token: str) -> str:
     return _POSSESSIVE.sub("", token.strip(',;:!?()"“”«»')).rstrip(".") if token else token
 
 
+@lru_cache(maxsize=16384)
 def _is_title_token(token: str) -> bool:
     word = _bare(token).lower()
     if word in _TITLE_WORDS or word + "." in _TITLE_WORDS:
@@ -251,17 +155,20 @@ def _is_title_token(token: str) -> bool:
     return len(parts) > 1 and all(p in _TITLE_WORDS for p in parts)
 
 
+@lru_cache(maxsize=16384)
 def _demonym_like(token: str) -> bool:
     word = _bare(token).lower()
     return word in DEMONYMS or (bool(_DEMONYM_SUFFIX.search(word)) and len(word) > 4)
 
 
+@lru_cache(maxsize=16384)
 def _stem(word: str) -> str:
     word = word.lower()
     stem = word.rstrip("aeiouy")
     return stem if len(stem) >= 4 else word
 
 
+@lru_cache(maxsize=16384)
 def demonym_of(adjective: str, country: str) -> bool:
     """Whether `adjective` names `country`'s people ("Tarvanian" -> "Tarvania", "Chinese" -> "China")."""
     adj, land = _bare(adjective).lower(), _bare(country).lower()
@@ -300,6 +207,7 @@ _DATELINE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def _split_run(raw: str) -> tuple[str, str, bool]:
     """(title, core, trailing possessive) of one capitalized run."""
     tokens = raw.split()
@@ -324,8 +232,12 @@ def _split_run(raw: str) -> tuple[str, str, bool]:
     while i < len(tokens):
         tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if _is_title_token(tok) or (
-            nxt and (_is_title_token(nxt) or _demonym_like(nxt)) and (_demonym_like(tok) or tok.isupper())
+        if (
+            _is_title_token(tok)
+            or (nxt[:1].isupper() and _bare(tok).lower() in _AFFILIATIONS)
+            or (
+                nxt and (_is_title_token(nxt) or _demonym_like(nxt)) and (_demonym_like(tok) or tok.isupper())
+            )
         ):
             i += 1
             continue
@@ -334,10 +246,45 @@ def _split_run(raw: str) -> tuple[str, str, bool]:
         # all title words: "Chinese Minister", a description, not a name
         return " ".join(tokens), "", possessive
     title, tokens = [*title, *tokens[:i]], tokens[i:]
+    for k in range(len(tokens) - 2, -1, -1):
+        # a title inside the run: "What Mr. Obama", "UN High Commissioner for Human Rights Miriam X"
+        if _is_title_token(tokens[k]) and any(_bare(t).lower() not in _SUFFIXES for t in tokens[k + 1 :]):
+            title, tokens = [*title, *tokens[: k + 1]], tokens[k + 1 :]
+            break
     core = [_bare(t) if j == len(tokens) - 1 else t for j, t in enumerate(tokens)]
     if len(core) > 3 and not any(t.lower() in _PARTICLES for t in core):
         title, core = [*title, *core[:-2]], core[-2:]
     return " ".join(title), " ".join(core), possessive
+
+
+@lru_cache(maxsize=16384)
+def _classify_run(raw: str) -> tuple[str, str, bool, str]:
+    """(title, core, trailing possessive, kind) of one capitalized run."""
+    title, core, possessive = _split_run(raw)
+    return title, core, possessive, _kind(title, core, raw)
+
+
+def _kind(title: str, core: str, raw: str) -> str:
+    if not core:
+        return "title" if title else "none"
+    words = [_bare(w).lower() for w in core.split()]
+    if any(w in ORG_WORDS for w in words):
+        return "org"
+    if any(w in _PLACE_WORDS for w in words) and len(words) > 1:
+        return "place"
+    if any(w in _EVENT_WORDS for w in words):
+        return "org"
+    if core.lower() in _COUNTRY_KEYS or core.lower() in _PLACE_NAMES:
+        return "place"
+    if len(words) == 1 and words[0] in GROUP_NOUNS:
+        return "group"
+    if raw.isupper() and len(raw) > 3:
+        return "place"
+    if len(words) >= 2:
+        return "person"
+    if title and any(_bare(t).lower() in ROLE_WORDS for t in title.split()):
+        return "person"
+    return "place"
 
 
 class ArticleNames:
@@ -350,25 +297,29 @@ class ArticleNames:
         self.dateline_city = dateline["city"].title() if dateline else None
         self.dateline_place = dateline["where"] if dateline and dateline["where"] else None
         self.mentions: list[Mention] = []
-        person_tokens: dict[str, set[str]] = {}
-        places: set[str] = set()
+        person_tokens: dict[str, Counter[str]] = {}
+        self.places: set[str] = set()
+        places = self.places
         for start, end in _runs(text, sents):
             raw = text[start:end]
-            title, core, possessive = _split_run(raw)
-            before = text[max(0, start - 40) : start]
-            if core and _PLACE_BEFORE.search(before):
+            title, core, possessive, kind = _classify_run(raw)
+            if core and _PLACE_BEFORE.search(text, max(0, start - 40), start):
                 places.add(core)
-            kind = self._kind(title, core, raw, start, end)
             self.mentions.append(Mention(start, end, raw, core, title, kind, possessor=possessive))
         for m in self.mentions:
-            if m.kind == "person" and core_words(m.core) and m.core not in places and len(m.core.split()) > 1:
+            if m.kind == "person" and " " in m.core and m.core not in places:
                 for word in core_words(m.core):
-                    person_tokens.setdefault(word, set()).add(m.core)
+                    person_tokens.setdefault(word, Counter())[m.core] += 1
         self.full_names: dict[str, str] = {}
         for word, fulls in person_tokens.items():
             longest = max(fulls, key=lambda f: (len(f.split()), f))
             if all(set(core_words(f)) <= set(core_words(longest)) for f in fulls):
                 self.full_names[word] = longest
+                continue
+            # "Hillary Clinton" 20 times, "Injecting Clinton" once: the name is the usual form
+            (best, n), *rest = fulls.most_common()
+            if n >= 2 * rest[0][1]:
+                self.full_names[word] = best
         for m in self.mentions:
             if m.kind == "person" and m.core in places:
                 m.kind = "place"
@@ -383,40 +334,20 @@ class ArticleNames:
                 and " " not in m.core
                 and self._follows_lowercase(m)
                 and _demonym_like(m.core)
+                and m.core.lower() not in _COUNTRY_KEYS
             ):
                 m.kind = "adj"
-            if m.kind == "person":
-                m.affiliation = self._affiliation(m)
         self.persons = [m for m in self.mentions if m.kind == "person"]
         self._person_starts = [m.start for m in self.persons]
         self._starts = [m.start for m in self.mentions]
 
-    def _kind(self, title: str, core: str, raw: str, start: int, end: int) -> str:
-        if not core:
-            return "title" if title else "none"
-        words = [_bare(w).lower() for w in core.split()]
-        if any(w in ORG_WORDS for w in words):
-            return "org"
-        if any(w in _PLACE_WORDS for w in words) and len(words) > 1:
-            return "place"
-        if any(w in _EVENT_WORDS for w in words):
-            return "org"
-        if core.lower() in _COUNTRY_KEYS:
-            return "place"
-        if len(words) == 1 and words[0] in GROUP_NOUNS:
-            return "group"
-        if raw.isupper() and len(raw) > 3:
-            return "place"
-        if len(words) >= 2:
-            return "person"
-        if title and any(_bare(t).lower() in ROLE_WORDS for t in title.split()):
-            return "person"
-        return "place"
-
     def _follows_lowercase(self, m: Mention) -> bool:
         rest = self.text[m.end : m.end + 30]
         match = re.match(r"\s+(\S+)", rest)
-        return bool(match and (match[1][0].islower() or _is_title_token(match[1])))
+        if not match:
+            return False
+        word = match[1].strip(",.;:").lower()
+        return (match[1][0].islower() and word not in _FUNCTION_WORDS) or _is_title_token(match[1])
 
     def _affiliation(self, m: Mention) -> str | None:
         for token in m.title.split():
@@ -429,6 +360,10 @@ class ArticleNames:
         tail = _OF_COUNTRY.match(self.text, m.end)
         if tail and tail[1] in self._countries:
             return tail[1]
+        for token in m.title.split():
+            country = DEMONYMS.get(_bare(token).lower())
+            if country:
+                return country.title()  # "German Chancellor X" in an article that never says "Germany"
         return None
 
     # ------------------------------------------------------------------ look-ups
@@ -448,24 +383,31 @@ class ArticleNames:
         i = bisect.bisect_left(self._person_starts, pos) - 1
         return self.persons[i] if i >= 0 else None
 
+    def affiliation(self, m: Mention) -> str | None:
+        """The country a titled person belongs to ("Tarvanian Prime Minister X", "X of Norland")."""
+        if m.affiliation is None and m.kind == "person":
+            m.affiliation = self._affiliation(m) or ""
+        return m.affiliation or None
+
     def person_with(self, country: str, roles: Sequence[str]) -> Mention | None:
         """The one person the article names with this country and one of these titles."""
         found = {
             self.full(m.core): m
             for m in self.persons
-            if m.affiliation == country and any(r in m.title.lower() for r in roles)
+            if any(r in m.title.lower() for r in roles) and self.affiliation(m) == country
         }
         return next(iter(found.values())) if len(found) == 1 else None
 
     def country_of(self, person: str) -> str | None:
         for m in self.persons:
-            if m.affiliation and self.full(m.core) == person:
+            if self.full(m.core) == person and self.affiliation(m):
                 return m.affiliation
         return None
 
 
-def core_words(core: str) -> list[str]:
-    return [w.lower() for w in core.split() if w.lower() not in _PARTICLES]
+@lru_cache(maxsize=16384)
+def core_words(core: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in core.split() if w.lower() not in _PARTICLES)
 
 
 def article_names(text: str, sents: Sequence[Sentence]) -> ArticleNames:
@@ -591,76 +533,44 @@ _ROLE_LIST = re.compile(
     r"(?:\s+of\s+(?:state|government))?)\s+of\s+(?:the\s+)?$"
 )
 _STOP_WORDS = frozenset(
-    [
-        "in",
-        "at",
-        "on",
-        "during",
-        "to",
-        "after",
-        "before",
-        "last",
-        "this",
-        "yesterday",
-        "today",
-        "earlier",
-        "later",
-        "when",
-        "where",
-        "while",
-        "as",
-        "amid",
-        "about",
-        "since",
-        "until",
-        "from",
-        "ahead",
-        "following",
-        "over",
-        "near",
-        "who",
-        "which",
-        "that",
-        "said",
-        "says",
-        "told",
-        "agreed",
-        "discussed",
-        "urged",
-        "signed",
-        "to",
-        "into",
-        "inside",
-        "outside",
-        "under",
-        "against",
-        "because",
-        "despite",
-        "with",
-        "without",
-        "than",
-        "but",
-        "so",
-        "then",
-        "and/or",
-    ]
+    _words(
+        """
+    in at on during to after before last this yesterday today earlier later when where while as
+    amid about since until from ahead following over near who which that said says told agreed
+    discussed urged signed to into inside outside under against because despite with without
+    than but so then and/or
+    """
+    )
+)
+_FUNCTION_WORDS = frozenset(
+    _words(
+        """
+        on in at and or to for with by from of as said says say has have had is are was were will would
+        could may might can must should did does do not also then when where while after before since
+        until during over under about against into onto than that which who
+        """
+    )
+)
+_OWNED = re.compile(r"\b(?:his|her|their|its|our|my|your)\s+$")
+_FAMILY = re.compile(
+    r"\b(?:wife|husband|girlfriend|boyfriend|fiancée?|partner|son|daughter|mother|father|brother|sister)\b"
+)
+_LIST_WORDS = frozenset(
+    _words("and of the also had have has each then later separately jointly finally first prime foreign")
+)
+_INTRANSITIVE_NEXT = re.compile(
+    r"\s*(?:[,.;:]|(?:in|on|at|for|during|last|yesterday|today|earlier|later|this|behind|again|twice|overnight"
+    r"|until|to|over|after|before|amid|privately|briefly)\b)"
 )
 _COMMA_CONTINUE = frozenset({"and", "the", "a", "an", "his", "her", "their", "its"})
-_ROLE_NOUNS = ROLE_WORDS | {
-    "counterpart",
-    "counterparts",
-    "negotiator",
-    "heads",
-    "leaders",
-    "ministers",
-    "envoys",
-    "representatives",
-    "officials",
-    "delegation",
-    "delegations",
-    "commanders",
-    "figure",
-}
+_ROLE_NOUNS = ROLE_WORDS | frozenset(
+    _words(
+        """
+        counterpart counterparts negotiator heads leaders ministers envoys representatives officials
+        delegation delegations commanders figure
+        """
+    )
+)
 _TOKEN = re.compile(r"\S+")
 _LOCATION_AFTER = re.compile(
     r"\b(?P<prep>in|at)\s+(?:the\s+)?(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|capital|port|region|province|resort"
@@ -706,10 +616,12 @@ class _Reader:
         text = self.text
         end = start
         prev_word = ""
-        comma = paren = False
+        comma = paren = named = False
         for tok in _TOKEN.finditer(text, start, limit):
             word = tok.group()
             bare = word.strip(',;:.!?()"“”«»').lower()
+            if word[:1].isdigit():
+                break
             if paren:
                 end = tok.end()
                 paren = not word.endswith(")")
@@ -723,11 +635,12 @@ class _Reader:
             if comma and word[:1].islower() and bare not in _COMMA_CONTINUE:
                 break
             if word[:1].islower():
-                if bare in _STOP_WORDS or (bare == "for" and prev_word not in _ROLE_NOUNS):
+                if bare in _STOP_WORDS or (bare == "for" and named and prev_word not in _ROLE_NOUNS):
                     break
                 if bare.endswith("ed") and bare not in _ROLE_NOUNS and prev_word in ("and", ""):
                     break
             end = tok.end()
+            named = named or word[:1].isupper()
             prev_word = bare
             comma = word.endswith(",")
             if word[-1:] in ".;:!?)" and not (word[-1] == "." and len(bare) <= 4 and bare.isalpha()):
@@ -800,15 +713,31 @@ class _Reader:
             return [c for c in dict.fromkeys(countries) if c] if all(countries) else []
         mentions = [
             m
-            for m in self.names.within(sent_start, trig_start)
+            for m in self.names.within(self._list_start(sent_start, trig_start), trig_start)
             if not _PLACE_BEFORE.search(self.text[max(0, m.start - 40) : m.start])
         ]
         names, countries = self._participants(mentions)
         if countries and len(names) >= 2:
             first = next(m for m in mentions if m.core == names[0])
             role = _ROLE_LIST.search(self.text[max(sent_start, first.start - 60) : first.start])
+            if not role and not all(c.lower() in _COUNTRY_KEYS for c in names):
+                return []  # "ministers from the Group of Seven met": not a list of countries
             names = self._map_countries(names, role["role"] if role else "leaders")
         return names if len(names) >= 2 else []
+
+    def _list_start(self, lo: int, hi: int) -> int:
+        """Start of the list of names just before `hi`: "The leaders of A, B and C" / "A and B"."""
+        start = hi
+        for tok in reversed(list(_TOKEN.finditer(self.text, lo, hi))):
+            word = tok.group()
+            bare = word.strip(",").lower()
+            if word[:1].isupper() or bare in _LIST_WORDS or bare in _ROLE_NOUNS:
+                if word[:1] in "—–":
+                    break
+                start = tok.start()
+                continue
+            break
+        return start
 
     def _previous_group(self, before: int) -> list[str]:
         if not self.meetings:
@@ -828,7 +757,8 @@ class _Reader:
                     if m["prep"] != preposition:
                         continue
                     for mention in self.names.within(m.end(), min(sent.end, m.end() + 60)):
-                        if mention.start == m.end() and mention.kind == "place" and not mention.possessor:
+                        usable = mention.kind == "place" or (preposition == "at" and mention.kind == "org")
+                        if mention.start == m.end() and usable and not mention.possessor:
                             return mention.core
             place = _LOCATION_PLACE.search(text, lo, hi)
             if place:
@@ -849,9 +779,7 @@ class _Reader:
 
     def _date(self, index: int, anchor: int) -> str | None:
         sent = self.sents[index]
-        clause_start = (
-            max(sent.start, self.names.body_start) if sent.start < self.names.body_start else sent.start
-        )
+        clause_start = max(sent.start, self.names.body_start)
         found = _pick_date(self.text, date_expressions(self.text, sent.start, sent.end), anchor, clause_start)
         if found:
             return found
@@ -869,10 +797,11 @@ class _Reader:
     def sentence(self, index: int) -> None:
         sent = self.sents[index]
         text = self.text
-        start = max(sent.start, self.names.body_start) if sent.start < self.names.body_start else sent.start
-        if _CALL.search(text, sent.start, sent.end):
+        start = max(sent.start, self.names.body_start)  # after a dateline ("GENEVA —")
+        triggers = list(_TRIGGER.finditer(text, start, sent.end))
+        if not triggers or _CALL.search(text, sent.start, sent.end):
             return
-        for trig in _TRIGGER.finditer(text, start, sent.end):
+        for trig in triggers:
             pre = text[max(start, trig.start() - 30) : trig.start()]
             if _NOT_PAST.search(pre):
                 continue
@@ -938,7 +867,7 @@ class _Reader:
 
         transitive = True
         if kind == "met":
-            transitive = bool(trig["met_with"]) or self._starts_object(trig.end(), sent.end)
+            transitive = bool(trig["met_with"]) or not _INTRANSITIVE_NEXT.match(text, trig.end(), sent.end)
         elif kind == "held":
             transitive = bool(trig["held_with"])
         if not transitive:
@@ -951,26 +880,39 @@ class _Reader:
         objects, countries = self._participants(mentions)
         if not objects:
             return
-        if kind in ("hosted", "visited") and countries:
-            return  # "hosted the summit in Geneva", "visited Tarvania": a place, not a guest
-        role = None
-        if countries and mentions:
+        if kind == "visited" and countries:
+            return  # "visited Tarvania": a place, not a host
+        if _FAMILY.search(text, trig.end(), obj_end):
+            return  # "where he met his wife": a private life, not a meeting the news reports
+        if countries:
             first = next(m for m in mentions if m.core == objects[0])
             role_match = _ROLE_LIST.search(text[trig.end() : first.start])
-            if role_match:
-                role = role_match["role"]
-                if len(objects) > 1 and role.endswith("s"):
-                    separate = True
+            if not role_match and not all(c.lower() in _COUNTRY_KEYS for c in objects):
+                # a lone unknown word after a verb of meeting is a person named by surname only
+                # ("Macron received Zelensky"); a known place is not
+                lone = {
+                    m.core
+                    for m in mentions
+                    if " " not in m.raw.strip()
+                    and not _OWNED.search(text, max(trig.end(), m.start - 8), m.start)
+                }
+                objects = [
+                    c
+                    for c in objects
+                    if c in lone and c not in self.names.places and c.lower() not in _PLACE_NAMES
+                ]
+                countries = False
+                if not objects:
+                    return
+        if countries:
+            role = role_match["role"] if role_match else None
+            if role and len(objects) > 1 and role.endswith("s"):
+                separate = True
             objects = self._map_countries(objects, role)
         subject = self._subject(start, trig.start())
         if not subject:
             return
         self._add(index, [subject[0], *objects], trig.start(), obj_end, separate)
-
-    def _starts_object(self, pos: int, limit: int) -> bool:
-        """Whether a name (or a noun phrase leading to one) follows the verb before any boundary."""
-        end, mentions = self._object(pos, limit)
-        return any(m.kind in ("person", "place") for m in mentions)
 
 
 def find_meetings(
@@ -981,6 +923,8 @@ def find_meetings(
     `sents` are `sentences(text, find_quotes(text))`; each draft's evidence is the sentence (or
     sentences) it was read from, so it is grounded by construction.
     """
+    if not _TRIGGER.search(text):
+        return []
     reader = _Reader(text, sents, published)
     for index in range(len(sents)):
         reader.sentence(index)

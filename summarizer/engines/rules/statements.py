@@ -51,9 +51,9 @@ STANCE_VERBS = (
 _PHRASAL = r"called\s+(?:for|on)|calls\s+(?:for|on)|pointed\s+out|points\s+out|made\s+clear|makes\s+clear"
 CUE_VERBS = frozenset(SPEECH_VERBS + BELIEF_VERBS + STANCE_VERBS)
 _AUX = (
-    r"(?:(?:has|have|had|is|was|were|are|will|would|also|later|previously|repeatedly|again|then|"
-    r"publicly|privately|earlier|recently|once|often|has\s+long|had\s+long|has\s+repeatedly|"
-    r"has\s+also|had\s+also|is\s+also|was\s+also)\s+)*"
+    r"(?:(?:has|have|had|will|would|also|later|previously|repeatedly|again|then|"
+    r"publicly|privately|earlier|recently|once|often)\s+)*"
+    r"(?:(?:is|are|was|were)\s+(?:also\s+)?(?=\w+ing\b))?"  # "is saying", never "is observed"
 )
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _PERSON_PRONOUNS = {"he", "she"}
@@ -92,6 +92,18 @@ _TAIL_INVERTED = re.compile(
     r",\s*(?P<verb>said|says|added|adds|wrote|writes|noted|explained|argued|insisted|warned)\s+"
     r"(?P<who>[^,]{2,80}?)[.!?]?$"
 )
+_CUE_TAIL = re.compile(r"[^.;“”\"]{0,60}[:,]?$")
+
+
+def _cue_ending(head: str) -> re.Match[str] | None:
+    """The first cue verb of `head` that only a few words (and a colon or comma) follow:
+    "Trump said he would tell them:" is Trump saying, not telling."""
+    for found in _CUE.finditer(head, max(0, len(head) - 100)):
+        if _CUE_TAIL.match(head, found.end()):
+            return found
+    return None
+
+
 _CHANNEL_NP = re.compile(
     r"^(?:(?:his|her|its|their|a|an|the)\s+)?(?:[\w’'-]+\s+){0,2}?"
     r"(?P<kind>spokes(?:man|woman|person)|readout|statement|communiqu[ée]|office)\b",
@@ -115,8 +127,12 @@ def _channel_of(kind: str) -> str:
     return {"readout": "readout", "office": "statement"}.get(kind, "statement")
 
 
+_AFTER_NOUN = re.compile(
+    r"\s+(?:could|would|will|can|may|might|should|must|are|is|were|was|have|has|had|do|does|did|"
+    r"of|by|to\s+be)\b"
+)
 _DASH_ATTRIBUTION = re.compile(
-    r"^\s*[—–-]{1,2}\s*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,4})"
+    r"^\s*[—–―-]{1,2}\s*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,4})"
 )
 _COLON_LEAD = re.compile(
     rf"(?P<who>[^.;“”\"]{{1,120}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b[^.;“”\"]{{0,60}}:\s*$"
@@ -384,16 +400,13 @@ class StatementFinder:
 
     def _attribution_before(self, start: int, pos: int) -> tuple[str | None, str | None]:
         """`X said: “` / `X said, “` / `X told reporters: “` right before an opening mark."""
-        head = self.text[start:pos].rstrip()
-        m = re.search(
-            rf"(?P<who>[^.;“”\"]{{1,120}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b[^.;“”\"]{{0,40}}[:,]?$", head
-        )
-        if m:
-            return clean_speaker(m.group("who")), m.group("verb")
-        m = _ACCORDING.search(head)
+        head = self.text[max(start, pos - 200) : pos].rstrip()
+        found = _cue_ending(head)
+        if found:
+            return clean_speaker(head[: found.start()]) or None, found.group("verb")
+        m = _ACCORDING.search(head) if "ccording to" in head else None
         if m:
             return m.group("who"), "according to"
-        m = _EXPRESSED.search(head) if head else None
         return None, None
 
     def _lead_in_before(self, sent: Sentence) -> tuple[str | None, str | None]:
@@ -402,9 +415,12 @@ class StatementFinder:
         if i < 0:
             return None, None
         before = self.sents[i]
-        m = _COLON_LEAD.search(self.text, before.start, before.end)
-        if m:
-            return clean_speaker(m.group("who")) or None, m.group("verb")
+        head = self.text[max(before.start, before.end - 200) : before.end].rstrip()
+        if not head.endswith(":"):
+            return None, None
+        found = _cue_ending(head)
+        if found:
+            return clean_speaker(head[: found.start()]) or None, found.group("verb")
         return None, None
 
     def _sentence_of(self, pos: int) -> Sentence | None:
@@ -601,6 +617,8 @@ class StatementFinder:
                 continue
             if head.rstrip().endswith(("’s", "'s", "s’", "s'")):
                 continue  # "the council's plans": a possessive owns a noun, it does not speak
+            if _AFTER_NOUN.match(s_text, c.end()):
+                continue  # "battleground states could be...": the cue word is a noun here
             who = clean_speaker(head)
             if not who or who.split()[-1].lower() in {"to", "of", "and", "the", "a", "that", "not"}:
                 continue
