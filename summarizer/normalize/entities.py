@@ -368,7 +368,17 @@ def _affiliation_word(token: str) -> bool:
     """A demonym, country, acronym or their possessive: "Chinese", "China's", "U.S.", "UN"."""
     bare = _bare(token)
     key = name_key(bare)
-    return key in DEMONYMS or key in _COUNTRY_KEYS or (_is_acronym(bare) and not _title_word(bare)[0])
+    return (
+        key in DEMONYMS
+        or key in _COUNTRY_KEYS
+        or (_is_acronym(bare) and not _title_word(bare)[0])
+        or _DEMONYM_SHAPE.fullmatch(bare) is not None
+    )
+
+
+_DEMONYM_SHAPE = re.compile(r"[A-Z][a-z]{2,}(?:ian|ean|ese|ish|iot|ani|eni|ari)")
+"""A capitalized word shaped like a demonym ("Veldorian", "Marenian", "Congolese", "Azerbaijani"),
+for countries the lists do not hold; it counts only where a title word follows it."""
 
 
 def _affiliation(token: str) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.engines.rules.text import Sentence
+from summarizer.normalize.entities import split_title
 from summarizer.normalize.quotes import Quote, quoted_segments, straighten_doubled_marks
 from summarizer.schema import StatementDraft
 
@@ -172,26 +173,48 @@ _MIN_QUOTE_WORDS = 3
 
 @dataclass
 class _Speakers:
-    """Who was named last, for resolving "he" and "she" (and continuing quotes)."""
+    """Who was named last, for resolving "he" and "she" (and continuing quotes).
 
-    last_person: str | None = None
+    A person's gender is learnt from the article ("Ms. Petrakis", "she" in a sentence about only
+    her), so "she" skips back past the last-named man to the last woman (or unknown).
+    """
+
     last_speaker: str | None = None
     people: list[str] = field(default_factory=list)
+    gender: dict[str, str] = field(default_factory=dict)
+    surnames: dict[str, str] = field(default_factory=dict)
+    """Every person named in full so far, by surname: "Petrakis" -> "Ilona Petrakis"."""
+
+    def know(self, name: str) -> None:
+        self.surnames[name.split()[-1]] = name
+
+    @property
+    def last_person(self) -> str | None:
+        return self.people[-1] if self.people else None
 
     def note_person(self, name: str) -> None:
-        self.last_person = name
         self.people.append(name)
+
+    def note_gender(self, name: str, sentence: str) -> None:
+        words = set(re.findall(r"\b(?:he|his|him|she|her|hers|Mr|Mrs|Ms)\b", sentence))
+        male, female = words & {"he", "his", "him", "Mr"}, words & {"she", "her", "hers", "Mrs", "Ms"}
+        if male and not female:
+            self.gender.setdefault(name, "m")
+        elif female and not male:
+            self.gender.setdefault(name, "f")
 
     def resolve(self, speaker: str) -> str:
         low = speaker.lower()
         if low in _PERSON_PRONOUNS:
+            wanted = "m" if low == "he" else "f"
+            for person in reversed(self.people[-6:]):
+                if self.gender.get(person, wanted) == wanted:
+                    return person
             return self.last_person or self.last_speaker or speaker
         if low in PRONOUNS:
             return self.last_speaker or speaker
         if " " not in speaker and speaker[:1].isupper():
-            for person in reversed(self.people):
-                if person.split()[-1] == speaker:
-                    return person
+            return self.surnames.get(speaker, speaker)
         return speaker
 
 
@@ -225,16 +248,9 @@ def _person_like(name: str) -> bool:
 _PERSON_RUN = re.compile(r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?[A-Z][a-z][\w’'-]*)+")
 
 
-_TITLE_PREFIX = re.compile(
-    r"^(?:(?:President|Prime|Minister|Secretary|Senator|Sen\.|Rep\.|Gov\.|Governor|Mayor|Chancellor|"
-    r"General|Gen\.|Judge|Justice|Mr\.|Mrs\.|Ms\.|Dr\.|King|Queen|Prince|Foreign|Defense|Vice|"
-    r"Chief|Ambassador|Speaker|Leader|Democratic|Republican|Chinese|American|Russian|U\.S\.|UN|"
-    r"Egyptian|British|French|German)\s+)+"
-)
-
-
 def _strip_title(name: str) -> str:
-    return _TITLE_PREFIX.sub("", name)
+    """ "Veldorian President Anselm Varga" -> "Anselm Varga" (see `normalize.entities.split_title`)."""
+    return split_title(name)[1]
 
 
 def _subject_like(phrase: str) -> bool:
@@ -663,16 +679,37 @@ class StatementFinder:
         return self.found
 
     def _note_subject(self, sent: Sentence, found: Sequence[_Found]) -> None:
-        """The person "he" or "she" will mean next: this sentence's speaker or first named person."""
+        """The person "he" or "she" will mean next: this sentence's speaker, else the first person
+        it names, in full ("Ilona Petrakis") or by a surname already seen ("Petrakis")."""
+        text = self.text[sent.start : sent.end]
+        for match in _CAPITALIZED_RUN.finditer(self.text, sent.start, sent.end):
+            name = _strip_title(match.group())
+            if _person_like(name) and not _STATE_MEDIA.search(name):
+                self.speakers.know(name)
         for f in found:
             if _person_like(f.speaker):
                 self.speakers.note_person(f.speaker)
+                if f.mention and f.mention.lower() in _PERSON_PRONOUNS:
+                    self.speakers.gender.setdefault(f.speaker, "m" if f.mention.lower() == "he" else "f")
                 return
-        for match in _PERSON_RUN.finditer(self.text, sent.start, sent.end):
+        known = self.speakers.surnames
+        people = []
+        for match in _CAPITALIZED_RUN.finditer(self.text, sent.start, sent.end):
             name = _strip_title(match.group())
             if _person_like(name) and not _STATE_MEDIA.search(name):
-                self.speakers.note_person(name)
-                return
+                people.append(name)
+                self.speakers.know(name)
+            elif name and name.split()[-1] in known:
+                people.append(known[name.split()[-1]])
+        if people:
+            self.speakers.note_person(people[0])
+            if len(set(people)) == 1:
+                self.speakers.note_gender(people[0], text)
+
+
+_CAPITALIZED_RUN = re.compile(
+    r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?[A-Z][a-z][\w’'-]*)*"
+)
 
 
 def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> list[StatementDraft]:
