@@ -15,7 +15,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from summarizer.errors import InputError, SummarizerError
 
@@ -144,6 +146,250 @@ def schema(
     for name, content in schemas.items():
         write_output(json.dumps(content, indent=2, ensure_ascii=False), output / name)
         _say(f"wrote {output / name}")
+
+
+class BatchGroup(TyperGroup):
+    """`summarizer batch INPUT...` runs a batch; `summarizer batch prepare|submit|status|collect`
+    drive the OpenAI Batch API. Anything that is not a subcommand name is an input of `run`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+batch_app = typer.Typer(
+    cls=BatchGroup,
+    help="Summarize many articles: `summarizer batch INPUT... -o out.jsonl`, or the OpenAI Batch API.",
+    no_args_is_help=True,
+)
+app.add_typer(batch_app, name="batch")
+
+
+@batch_app.command("run")
+def batch_run(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Article files, folders, glob patterns, or JSONL files of articles.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The JSONL file to append summaries to.")],
+    engine: Annotated[EngineChoice, typer.Option(help="llm, rules, or auto (the LLM when configured).")] = (
+        EngineChoice.auto
+    ),
+    concurrency: Annotated[
+        int,
+        typer.Option(min=1, max=256, help="LLM requests at once (rules: worker processes, up to the cores)."),
+    ] = 8,
+    cache: Annotated[
+        Path | None, typer.Option(help="SQLite cache file [default: the user cache folder].")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    resume: Annotated[bool, typer.Option(help="Skip articles already summarized in the output file.")] = True,
+    model: Annotated[
+        str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].", show_default=False)
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="OpenAI-compatible server URL [env: OPENAI_BASE_URL].", show_default=False),
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="auto, json_schema, tools, json, md_json.", show_default=False)
+    ] = None,
+    retries: Annotated[int, typer.Option(min=0, max=10, help="Retries when an answer fails validation.")] = 2,
+    http_retries: Annotated[
+        int, typer.Option(min=0, max=20, help="Retries of a failed request (429 honours Retry-After, 5xx).")
+    ] = 6,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar [default: when stderr is a terminal]."),
+    ] = None,
+) -> None:
+    """Summarize many articles into JSONL, one summary a line, flushed as each finishes."""
+    import os
+
+    from summarizer.api import choose_engine
+    from summarizer.batch import run_batch
+
+    settings = {
+        "model": model,
+        "base_url": base_url,
+        "mode": mode,
+        "max_retries": retries,
+        "http_retries": http_retries,
+    }
+    try:
+        chosen = choose_engine(engine.value, settings)
+        store = None
+        if chosen == "llm":
+            from summarizer.engines.llm import LLMConfig
+
+            LLMConfig.resolve(**settings)  # fail now, once, when no model is configured
+            if not no_cache:
+                from summarizer.cache import Cache
+
+                store = Cache(cache)
+        workers = min(concurrency, os.cpu_count() or 1) if chosen == "rules" else concurrency
+        if engine is EngineChoice.auto:
+            _say(f"engine: {chosen}")
+        stats = run_batch(
+            inputs,
+            output,
+            engine=chosen,
+            settings=settings,
+            concurrency=workers,
+            cache=store,
+            resume=resume,
+            progress=progress,
+        )
+    except SummarizerError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    _say(
+        f"{stats.done} summarized ({stats.cached} from the cache), {stats.failed} failed, "
+        f"{stats.skipped} already done; {stats.tokens:,} tokens in {stats.elapsed:.1f} s -> {output}"
+    )
+    if stats.failed:
+        raise typer.Exit(1)
+
+
+def _offline_config(model: str | None, mode: str | None, base_url: str | None = None):
+    """The LLM settings for preparing or collecting a batch: no key is needed to write or read
+    files (vLLM's `run_batch` needs no server at all), so none is required here."""
+    import os
+
+    from summarizer.engines.llm import DEFAULT_OPENAI_MODEL, LLMConfig
+
+    try:
+        return LLMConfig.resolve(model=model, mode=mode, base_url=base_url)
+    except SummarizerError:
+        return LLMConfig(
+            model=model or os.environ.get("SUMMARIZER_MODEL") or DEFAULT_OPENAI_MODEL,
+            mode=(mode or os.environ.get("SUMMARIZER_MODE") or "auto"),
+        )
+
+
+@batch_app.command("prepare")
+def batch_prepare(
+    inputs: Annotated[list[str], typer.Argument(help="Article files, folders, globs or JSONL files.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The request file to write (JSONL).")],
+    model: Annotated[
+        str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].", show_default=False)
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="auto, json_schema, tools, json, md_json.", show_default=False)
+    ] = None,
+) -> None:
+    """Write the Batch API request file (and its sidecar of article texts) without sending it."""
+    from summarizer.batch import Failure, iter_inputs
+    from summarizer.batch_api import prepare
+
+    articles = []
+    for item in iter_inputs(inputs):
+        if isinstance(item, Failure):
+            _say(f"skipped {item.id}: {item.error}")
+        else:
+            articles.append(item)
+    try:
+        result = prepare(articles, _offline_config(model, mode), output)
+    except SummarizerError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    for warning in result.warnings:
+        _say(f"warning: {warning}")
+    _say(f"wrote {result.count} requests to {result.requests_path} (texts in {result.articles_path})")
+
+
+@batch_app.command("submit")
+def batch_submit(
+    requests: Annotated[Path, typer.Argument(help="The request file from `batch prepare`.")],
+    base_url: Annotated[
+        str | None, typer.Option(help="Server URL [env: OPENAI_BASE_URL].", show_default=False)
+    ] = None,
+) -> None:
+    """Upload the request file and start a batch; prints the batch id."""
+    from summarizer.batch_api import submit
+    from summarizer.engines.llm import LLMConfig
+
+    try:
+        batch_id = submit(requests, LLMConfig.resolve(base_url=base_url, model="unused"))
+    except SummarizerError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(batch_id)
+
+
+@batch_app.command("status")
+def batch_status(
+    batch_id: Annotated[str, typer.Argument(help="The id `batch submit` printed.")],
+    base_url: Annotated[
+        str | None, typer.Option(help="Server URL [env: OPENAI_BASE_URL].", show_default=False)
+    ] = None,
+) -> None:
+    """Where a batch stands: status and request counts, as JSON."""
+    from summarizer.batch_api import status
+    from summarizer.engines.llm import LLMConfig
+
+    try:
+        found = status(batch_id, LLMConfig.resolve(base_url=base_url, model="unused"))
+    except SummarizerError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(found.to_dict(), indent=2))
+
+
+@batch_app.command("collect")
+def batch_collect(
+    source: Annotated[
+        str, typer.Argument(help="A batch id, or a results JSONL file (OpenAI or vLLM run_batch).")
+    ],
+    requests: Annotated[
+        Path, typer.Argument(help="The request file from `batch prepare` (its sidecar is read).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The summaries file to write (JSONL).")],
+    base_url: Annotated[
+        str | None, typer.Option(help="Server URL [env: OPENAI_BASE_URL].", show_default=False)
+    ] = None,
+) -> None:
+    """Turn batch results into summaries, one a line (error rows for failed requests)."""
+    from summarizer.batch_api import collect
+
+    failed = done = 0
+    lines = []
+    try:
+        for row in collect(source, requests, _offline_config(None, None, base_url)):
+            lines.append(json.dumps(row, ensure_ascii=False))
+            failed += "error" in row
+            done += "error" not in row
+    except SummarizerError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    write_output("\n".join(lines), output)
+    _say(f"{done} summarized, {failed} failed -> {output}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def usage(
+    cache: Annotated[
+        Path | None, typer.Option(help="SQLite cache file [default: the user cache folder].")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+) -> None:
+    """Tokens, calls and estimated cost per model, from the log of LLM calls."""
+    import dataclasses
+
+    from summarizer.cache import Cache, format_usage
+
+    try:
+        with Cache(cache) as store:
+            rows = store.usage()
+    except SummarizerError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2))
+    else:
+        typer.echo(format_usage(rows))
 
 
 @app.command("eval")

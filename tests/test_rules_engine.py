@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, SEED
+
 from summarizer import Summarizer, summarize
 from summarizer.api import choose_engine
 from summarizer.article import read_path

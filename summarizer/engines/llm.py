@@ -164,12 +164,41 @@ class _UsageMeter:
             )
 
 
+def _memoize_async_validator_check() -> None:
+    """instructor 1.17 walks the response model's classes on every request to refuse async
+    validators: a pure function of the class that costs milliseconds per call. Remember its
+    verdict per class, so a batch of thousands of requests pays it once."""
+    try:
+        from instructor.v2.validation import async_validators
+    except ImportError:  # another instructor layout: nothing to speed up
+        return
+    check = getattr(async_validators, "reject_async_validators", None)
+    if check is None or getattr(check, "_summarizer_memo", False):
+        return
+    passed: set[int] = set()
+
+    def memoized(response_model: Any) -> None:
+        if id(response_model) in passed:
+            return
+        check(response_model)
+        if isinstance(response_model, type):
+            passed.add(id(response_model))
+
+    memoized._summarizer_memo = True  # type: ignore[attr-defined]
+    async_validators.reject_async_validators = memoized
+
+
 class LLMEngine:
     """Reads articles with one configured model. Build once, call for many articles."""
 
     def __init__(self, config: LLMConfig, *, http_client: Any = None) -> None:
-        import instructor  # noqa: F401  (imported here: see the module docstring)
+        import instructor  # imported here: see the module docstring
         import openai
+
+        _memoize_async_validator_check()
+        # instructor wraps a plain model in a new class on every request (and rebuilds its
+        # schema); wrapped once here, the same class and its cached schema serve every request.
+        self._response_model = instructor.openai_schema(ArticleExtraction)
 
         self.config = config
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
@@ -226,7 +255,7 @@ class LLMEngine:
         return {
             "model": self.config.model,
             "messages": build_messages(article),
-            "response_model": ArticleExtraction,
+            "response_model": self._response_model,
             "max_retries": self.config.max_retries,
             "temperature": 0,
         }
