@@ -292,3 +292,14 @@ def test_batch_api_prepare_submit_status_collect_through_the_cli(tmp_path, monke
     got = rows(out)
     assert sorted(r["article"]["id"] for r in got) == ["a000", "a001", "a002"]
     assert all(r["statements"] for r in got)
+
+
+def test_progress_bar_shows_done_failed_and_tokens_when_asked_for(tmp_path):
+    write_articles(tmp_path / "in", 2)
+    (tmp_path / "in" / "bad.txt").write_bytes(b"")
+    result = runner.invoke(
+        app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "o.jsonl"), "--engine", "rules", "--progress"]
+    )
+    assert result.exit_code == 1
+    assert "summarizing" in result.stderr and "3/3" in result.stderr
+    assert "failed 1" in result.stderr and "tokens 0" in result.stderr
