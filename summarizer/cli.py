@@ -11,6 +11,8 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -43,6 +45,16 @@ class OutputFormat(str, Enum):
 
 def _say(message: str) -> None:
     typer.echo(f"summarizer: {message}", err=True)
+
+
+@contextmanager
+def _expected_failures() -> Iterator[None]:
+    """An expected failure (bad input, no model, a refusing server) is one line and exit 1."""
+    try:
+        yield
+    except SummarizerError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(1) from None
 
 
 def write_output(content: str, output: Path | None) -> None:
@@ -110,7 +122,7 @@ def summarize(
     from summarizer.api import Summarizer, as_article
     from summarizer.render import to_json, to_markdown
 
-    try:
+    with _expected_failures():
         article = as_article(_read_input(source), published=published, id=article_id)
         if article.published is None:
             _say(f"{article.id}: no publication date; relative dates stay unresolved")
@@ -123,9 +135,6 @@ def summarize(
         if summary.warnings:
             _say(f"{article.id}: {len(summary.warnings)} warning(s), see 'warnings' in the output")
         write_output(to_markdown(summary) if fmt is OutputFormat.md else to_json(summary), output)
-    except SummarizerError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -216,7 +225,7 @@ def batch_run(
         "max_retries": retries,
         "http_retries": http_retries,
     }
-    try:
+    with _expected_failures():
         chosen = choose_engine(engine.value, settings)
         store = None
         if chosen == "llm":
@@ -240,9 +249,6 @@ def batch_run(
             resume=resume,
             progress=progress,
         )
-    except SummarizerError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
     _say(
         f"{stats.done} summarized ({stats.cached} from the cache), {stats.failed} failed, "
         f"{stats.skipped} already done; {stats.tokens:,} tokens in {stats.elapsed:.1f} s -> {output}"
@@ -267,6 +273,13 @@ def _offline_config(model: str | None, mode: str | None, base_url: str | None = 
         )
 
 
+def _server_config(base_url: str | None):
+    """Where the Batch API lives; the model is in each request of the file, not needed here."""
+    from summarizer.engines.llm import LLMConfig
+
+    return LLMConfig.resolve(base_url=base_url, model="(named in each request)")
+
+
 @batch_app.command("prepare")
 def batch_prepare(
     inputs: Annotated[list[str], typer.Argument(help="Article files, folders, globs or JSONL files.")],
@@ -288,11 +301,8 @@ def batch_prepare(
             _say(f"skipped {item.id}: {item.error}")
         else:
             articles.append(item)
-    try:
+    with _expected_failures():
         result = prepare(articles, _offline_config(model, mode), output)
-    except SummarizerError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
     for warning in result.warnings:
         _say(f"warning: {warning}")
     _say(f"wrote {result.count} requests to {result.requests_path} (texts in {result.articles_path})")
@@ -307,13 +317,9 @@ def batch_submit(
 ) -> None:
     """Upload the request file and start a batch; prints the batch id."""
     from summarizer.batch_api import submit
-    from summarizer.engines.llm import LLMConfig
 
-    try:
-        batch_id = submit(requests, LLMConfig.resolve(base_url=base_url, model="unused"))
-    except SummarizerError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
+    with _expected_failures():
+        batch_id = submit(requests, _server_config(base_url))
     typer.echo(batch_id)
 
 
@@ -326,13 +332,9 @@ def batch_status(
 ) -> None:
     """Where a batch stands: status and request counts, as JSON."""
     from summarizer.batch_api import status
-    from summarizer.engines.llm import LLMConfig
 
-    try:
-        found = status(batch_id, LLMConfig.resolve(base_url=base_url, model="unused"))
-    except SummarizerError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
+    with _expected_failures():
+        found = status(batch_id, _server_config(base_url))
     typer.echo(json.dumps(found.to_dict(), indent=2))
 
 
@@ -354,14 +356,11 @@ def batch_collect(
 
     failed = done = 0
     lines = []
-    try:
+    with _expected_failures():
         for row in collect(source, requests, _offline_config(None, None, base_url)):
             lines.append(json.dumps(row, ensure_ascii=False))
             failed += "error" in row
             done += "error" not in row
-    except SummarizerError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
     write_output("\n".join(lines), output)
     _say(f"{done} summarized, {failed} failed -> {output}")
     if failed:
@@ -380,12 +379,8 @@ def usage(
 
     from summarizer.cache import Cache, format_usage
 
-    try:
-        with Cache(cache) as store:
-            rows = store.usage()
-    except SummarizerError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
+    with _expected_failures(), Cache(cache) as store:
+        rows = store.usage()
     if as_json:
         typer.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2))
     else:
@@ -404,13 +399,10 @@ def eval_(
     ] = False,
 ) -> None:
     """Score summaries against gold annotations: P/R/F1 per type, speakers, meeting dates."""
-    from summarizer.evaluate import EvalInputError, evaluate, format_report, load_gold, load_predictions
+    from summarizer.evaluate import evaluate, format_report, load_gold, load_predictions
 
-    try:
+    with _expected_failures():
         report = evaluate(load_gold(gold), load_predictions(pred))
-    except EvalInputError as exc:
-        _say(f"error: {exc}")
-        raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(report.to_dict(per_article=per_article), indent=2, ensure_ascii=False))
     else:

@@ -34,6 +34,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, TextIO
 
+from summarizer.errors import InputError
+
 __all__ = [
     "ALLEGATION_CLAIM_THRESHOLD",
     "STATEMENT_CONTENT_THRESHOLD",
@@ -72,7 +74,7 @@ ALLEGATION_CLAIM_THRESHOLD = 0.3
 Lower than for statements because a claim is a paraphrase more often than a quotation."""
 
 
-class EvalInputError(ValueError):
+class EvalInputError(InputError, ValueError):
     """A gold or prediction file cannot be read: the message names the file (and line)."""
 
 

@@ -10,17 +10,13 @@ from __future__ import annotations
 import re
 
 from summarizer.article import Article
+from summarizer.engines.rules.allegations import find_allegations
+from summarizer.engines.rules.meetings import find_meetings
 from summarizer.engines.rules.statements import find_statements
 from summarizer.engines.rules.text import sentences
 from summarizer.normalize.entities import guess_type, split_title
 from summarizer.normalize.quotes import find_quotes
 from summarizer.schema import ArticleExtraction, Entity, Meta
-
-try:  # being written alongside; see engines/rules/meetings.py and allegations.py
-    from summarizer.engines.rules.allegations import find_allegations
-    from summarizer.engines.rules.meetings import find_meetings
-except ImportError:  # pragma: no cover
-    find_meetings = find_allegations = None  # type: ignore[assignment]
 
 RULES_VERSION = "1"
 """Bumped whenever the rules change what they find: part of `meta.prompt_version` for this engine."""
@@ -74,8 +70,8 @@ class RulesEngine:
             summary="",
             entities=entity_drafts(text),
             statements=find_statements(text, sents, quotes),
-            meetings=find_meetings(text, sents, article.published) if find_meetings else [],
-            allegations=find_allegations(text, sents) if find_allegations else [],
+            meetings=find_meetings(text, sents, article.published),
+            allegations=find_allegations(text, sents),
         )
         return draft, Meta(engine="rules", prompt_version=f"rules-{RULES_VERSION}")
 
