@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from summarizer.article import Article, from_text, parse_date
-from summarizer.engines.llm import LLMConfig, LLMEngine, is_configured
+from summarizer.engines.llm import LLMConfig, LLMEngine, is_configured, public_url
 from summarizer.engines.rules import RulesEngine
 from summarizer.errors import ConfigError
 from summarizer.normalize.pipeline import normalize
@@ -77,7 +77,7 @@ class Summarizer:
         """One line saying which engine reads the articles, for the CLI's stderr."""
         if self.config is None:
             return "engine: rules (offline; no OPENAI_API_KEY or OPENAI_BASE_URL configured)"
-        where = self.config.base_url or "OpenAI"
+        where = public_url(self.config.base_url) if self.config.base_url else "OpenAI"
         return f"engine: llm ({self.config.model} at {where})"
 
     def summarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:

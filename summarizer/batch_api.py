@@ -36,7 +36,14 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from summarizer.article import Article, parse_date
-from summarizer.engines.llm import LLMConfig, _map_api_error, _raw_answer, build_messages, redact
+from summarizer.engines.llm import (
+    LLMConfig,
+    _map_api_error,
+    _raw_answer,
+    build_messages,
+    public_url,
+    redact,
+)
 from summarizer.errors import InputError, LLMError, ServerError
 from summarizer.normalize.pipeline import normalize
 from summarizer.resources import prompt_version
@@ -292,7 +299,7 @@ def _api_errors(config: LLMConfig, not_found: str) -> Iterator[None]:
     try:
         yield
     except openai.NotFoundError:
-        where = config.base_url or "api.openai.com"
+        where = public_url(config.base_url)
         raise ServerError(f"the server at {where} {not_found} (HTTP 404)") from None
     except openai.APIError as exc:
         raise _map_api_error(exc, config) from None

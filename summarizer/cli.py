@@ -422,5 +422,8 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("SUMMARIZER_DEBUG"):
             raise
-        _say(f"internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for details)")
+        from summarizer.engines.llm import redact
+
+        detail = redact(f"{type(exc).__name__}: {exc}", os.environ.get("OPENAI_API_KEY"))
+        _say(f"internal error: {detail} (set SUMMARIZER_DEBUG=1 for details)")
         sys.exit(1)

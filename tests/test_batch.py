@@ -298,7 +298,8 @@ def test_progress_bar_shows_done_failed_and_tokens_when_asked_for(tmp_path):
     write_articles(tmp_path / "in", 2)
     (tmp_path / "in" / "bad.txt").write_bytes(b"")
     result = runner.invoke(
-        app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "o.jsonl"), "--engine", "rules", "--progress"]
+        app,
+        ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "o.jsonl"), "--engine", "rules", "--progress"],
     )
     assert result.exit_code == 1
     assert "summarizing" in result.stderr and "3/3" in result.stderr

@@ -96,3 +96,11 @@ def test_settings_come_from_the_environment_and_arguments_win():
     assert LLMConfig.resolve(model="arg", mode="json", env=env).model == "arg"
     assert LLMConfig.resolve(env={"OPENAI_API_KEY": "sk-x"}).model == "gpt-4o-mini"
     assert "sk-x" not in repr(LLMConfig.resolve(env={"OPENAI_API_KEY": "sk-x"}))
+
+
+def test_credentials_in_a_base_url_never_reach_a_message():
+    from summarizer.engines.llm import public_url
+
+    assert public_url("http://user:s3cret@llm.example:8080/v1") == "http://llm.example:8080/v1"
+    assert public_url(None) == "api.openai.com"
+    assert public_url("http://127.0.0.1:9/v1") == "http://127.0.0.1:9/v1"

@@ -103,6 +103,18 @@ def _is_openai(base_url: str | None) -> bool:
     return base_url is None or (urlparse(base_url).hostname or "") in _OPENAI_HOSTS
 
 
+def public_url(base_url: str | None) -> str:
+    """The server's URL fit for a message: credentials written into it are cut out."""
+    if not base_url:
+        return "api.openai.com"
+    parts = urlparse(base_url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return parts._replace(netloc=netloc).geturl()
+    return base_url
+
+
 def redact(message: str, secret: str | None = None) -> str:
     """A message with the API key (and anything that looks like one) cut out."""
     if secret:
@@ -335,7 +347,7 @@ def _api_error(exc: BaseException) -> BaseException | None:
 def _map_api_error(exc: BaseException, config: LLMConfig) -> LLMError:
     import openai
 
-    where = config.base_url or "api.openai.com"
+    where = public_url(config.base_url)
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return AuthenticationError(
             f"the server at {where} refused the API key (HTTP {exc.status_code}): check OPENAI_API_KEY"
