@@ -135,9 +135,6 @@ _AFTER_NOUN = re.compile(
 _DASH_ATTRIBUTION = re.compile(
     r"^\s*[—–―-]{1,2}\s*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,4})"
 )
-_COLON_LEAD = re.compile(
-    rf"(?P<who>[^.;“”\"]{{1,120}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b[^.;“”\"]{{0,60}}:\s*$"
-)
 _THAT = re.compile(r"\s*(?:,\s*)?(?:that\s+)?")
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:On|In|At|During|After|Before|Meanwhile|But|And|However|Also|Later|Earlier|Still|Yet|So|"
