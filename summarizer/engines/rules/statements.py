@@ -242,9 +242,6 @@ def _person_like(name: str) -> bool:
     return len(caps) >= 2 and len(caps) == len(words)
 
 
-_PERSON_RUN = re.compile(r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?[A-Z][a-z][\w’'-]*)+")
-
-
 def _strip_title(name: str) -> str:
     """ "Veldorian President Anselm Varga" -> "Anselm Varga" (see `normalize.entities.split_title`)."""
     return split_title(name)[1]
