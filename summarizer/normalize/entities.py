@@ -101,6 +101,7 @@ def _entries(text: str) -> frozenset[str]:
 
 ROLE_WORDS = _words(
     """
+    nominee candidate contender hopeful frontrunner front-runner
     president premier chancellor king queen emperor empress monarch regent prince princess sheikh
     sheik emir amir sultan pope cardinal archbishop imam ayatollah rabbi reverend rev. minister
     secretary commissioner envoy ambassador amb. consul spokesman spokeswoman spokesperson
@@ -118,6 +119,7 @@ ROLE_WORDS = _words(
 
 MODIFIER_WORDS = _words(
     """
+    presidential vice-presidential gubernatorial mayoral senatorial democratic republican gop
     vice deputy acting former ex interim foreign defense defence finance interior prime high
     general state top senior assistant under supreme grand first crown permanent special chief
     executive managing majority minority opposition party presidential royal late elect
@@ -525,6 +527,15 @@ def _title_prefix_ok(tokens: Sequence[str], kinds: Sequence[str], end: int) -> b
     return True
 
 
+_PARTY_WORDS = frozenset({"republican", "democrat", "democratic", "gop", "labour", "conservative", "rival"})
+"""Party labels news copy puts before a name ("Republican Donald Trump"): a title, not a name."""
+
+
+def _capitalized_prefix(tokens: Sequence[str]) -> bool:
+    """A title in title case ("Homeland Security Secretary"): every word capitalized or a connector."""
+    return all(t[:1].isupper() or t.lower() in _CONNECTORS for t in tokens)
+
+
 @lru_cache(maxsize=65536)
 def split_title(name: str) -> tuple[str | None, str, bool]:
     """Split a written name into (title, name, is_description).
@@ -553,8 +564,15 @@ def split_title(name: str) -> tuple[str | None, str, bool]:
     ]
     for end in reversed(ends):
         rest = tokens[end:]
-        if rest and _name_like(rest) and _title_prefix_ok(tokens, kinds, end):
+        if rest and _name_like(rest) and (
+            _title_prefix_ok(tokens, kinds, end) or (len(rest) >= 2 and _capitalized_prefix(tokens[:end]))
+        ):
             return " ".join(tokens[:end]).rstrip(","), " ".join(rest), False
+    party = 0
+    while party < len(tokens) and _bare(tokens[party]).lower() in _PARTY_WORDS:
+        party += 1
+    if party and len(tokens) - party >= 2 and _name_like(tokens[party:]):
+        return " ".join(tokens[:party]), " ".join(tokens[party:]), False
     if "R" in kinds and all(k != "N" or t.lower() in _CONNECTORS for k, t in zip(kinds, tokens, strict=True)):
         return None, text, True
     return None, text, False
