@@ -323,7 +323,13 @@ def clean_speaker(phrase: str) -> str:
             phrase = parts[-2]
         else:
             phrase = last
+    if ": " in phrase:  # "Friday: Republicans" (a dateline or a heading before the subject)
+        phrase = phrase.rsplit(": ", 1)[1]
     tokens = phrase.split()
+    for n, token in enumerate(tokens):  # "Lindsey Graham Says ...": a headline's verb ends the name
+        if n and token[:1].isupper() and token.lower() in CUE_VERBS:
+            tokens = tokens[:n]
+            break
     if len(tokens) == 1 and tokens[0].lower() in PRONOUNS:
         return tokens[0]
     kept: list[str] = []
