@@ -137,3 +137,10 @@ def test_short_scare_quotes_inside_reported_speech_are_not_separate_quotes():
 def test_a_noun_that_looks_like_a_cue_is_not_a_statement():
     assert read("The council's plans for the harbor were published on Monday.") == []
     assert read("Trump unleashed a series of tweets about the debate.") == []
+
+
+def test_a_phrase_quoted_inside_a_sentence_leaves_the_sentence_reported_speech():
+    text = "City Attorney Ana Ruiz said in a letter that the poster “plainly and wrongly” suggests police support."
+    st = one(text)
+    assert st.kind == "indirect" and st.speaker == "Ana Ruiz"
+    assert "“plainly and wrongly”" in st.content

@@ -564,8 +564,12 @@ def split_title(name: str) -> tuple[str | None, str, bool]:
     ]
     for end in reversed(ends):
         rest = tokens[end:]
-        if rest and _name_like(rest) and (
-            _title_prefix_ok(tokens, kinds, end) or (len(rest) >= 2 and _capitalized_prefix(tokens[:end]))
+        if (
+            rest
+            and _name_like(rest)
+            and (
+                _title_prefix_ok(tokens, kinds, end) or (len(rest) >= 2 and _capitalized_prefix(tokens[:end]))
+            )
         ):
             return " ".join(tokens[:end]).rstrip(","), " ".join(rest), False
     party = 0

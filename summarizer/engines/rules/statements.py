@@ -69,10 +69,14 @@ _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?P<who>[^,.;]{2,80}?)(?=[,.;]|$
 _QUOTED_AS = re.compile(
     r"(?P<relay>(?:the\s+)?[\w’'. -]{2,80}?),?\s+quoted\s+(?P<who>[\w’'. -]{2,60}?)\s+as\s+saying"
 )
+_WHEN = (
+    r"(?:(?:late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
+    r"(?:last|this)\s+(?:week|month|year))(?:\s+(?:morning|afternoon|evening|night))?"
+)
 _TAIL_ATTRIBUTION = re.compile(
     rf",\s*(?P<who>[^,]{{2,80}}?)\s+{_AUX}(?P<verb>said|says|added|adds|noted|wrote|writes|explained|"
     rf"argued|insisted|warned|told\s+\w+(?:\s+\w+)?|reported|reports|stated|claimed|continued)"
-    rf"(?:\s+(?:on|in|at|late|early)\s+[\w ]{{1,30}})?[.!?]?$"
+    rf"(?:\s+(?:(?:on|in|at|late|early)\s+[\w ]{{1,30}}|{_WHEN}))?[.!?]?$"
 )
 
 
@@ -93,7 +97,8 @@ _TAIL_INVERTED = re.compile(
     r",\s*(?P<verb>said|says|added|adds|wrote|writes|noted|explained|argued|insisted|warned)\s+"
     r"(?P<who>[^,]{2,80}?)[.!?]?$"
 )
-_CUE_TAIL = re.compile(r"[^.;“”\"]{0,60}[:,]?$")
+_CUE_TAIL = re.compile(r"[^.;“”\"]{0,60}[:,]$|[^.;:,“”\"]{0,16}$")
+"""After the cue verb, before a quote: "said:", "told reporters," or a few words ("said Monday")."""
 
 
 def _cue_ending(head: str) -> re.Match[str] | None:
@@ -452,7 +457,13 @@ class StatementFinder:
             return 1
         close = q.close_mark + 1 if q.close_mark is not None else q.segments[-1][1]
         end_sent = self._sentence_of(max(close - 1, q.start)) or sent
+        opener = self.text[sent.start : q.open_mark].strip()
+        mid_sentence = bool(opener) and not opener.endswith((":", ","))
+        inner = self.text[q.start : q.end].rstrip()
         who, verb = self._attribution_after(close, end_sent.end)
+        if who and mid_sentence and not inner.endswith((",", ".", "!", "?", "…")):
+            # 'the ad "unmistakably and wrongfully" suggests...': a phrase quoted inside a sentence
+            who, verb = None, None
         parts = [q]
         if who and i + 1 < len(quotes):  # a quote split around its attribution: “A,” he said, “B.”
             nxt = quotes[i + 1]
@@ -463,7 +474,6 @@ class StatementFinder:
             who, verb = self._attribution_before(sent.start, q.open_mark)
         if not who and sent.start == q.open_mark:
             who, verb = self._lead_in_before(sent)
-        opener = self.text[sent.start : q.open_mark].strip()
         first_word = self.text[q.start : q.start + 1]
         if _NAME_ONLY.fullmatch(opener) and first_word.islower():
             # 'Xi “hailed enhanced political trust”': the name before a quoted predicate speaks
