@@ -8,7 +8,7 @@ from conftest import ROOT, SEED
 
 from summarizer import Summarizer, summarize
 from summarizer.api import choose_engine
-from summarizer.article import read_path
+from summarizer.article import from_text, read_path
 from summarizer.evaluate import evaluate, load_gold
 
 
@@ -52,3 +52,34 @@ def test_rules_engine_is_deterministic_and_needs_no_network(no_llm_env):
     second = Summarizer(engine="rules").summarize(text, id="x")
     assert first.model_dump_json() == second.model_dump_json()
     assert first.meta.prompt_version.startswith("rules-")
+
+
+def test_odd_text_never_breaks_the_offline_engine_and_every_span_holds(no_llm_env):
+    import random
+
+    pieces = [
+        *"abcdefghij ABCDEFG .,;:!?\n“”\"'‘’«»„—–-()0123456789",
+        "said ",
+        "told ",
+        " met ",
+        "accused of ",
+        "Mr. ",
+        "He ",
+        "she said",
+        "according to ",
+        "Xi Jinping ",
+        "習近平",
+        "🙂",
+        "\u2028",
+    ]
+    rng = random.Random(7)
+    summarizer = Summarizer(engine="rules")
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 300)))
+        if not text.strip():
+            continue
+        article_text = from_text(text).text
+        summary = summarizer.summarize(text, id="fuzz", published="2024-01-01")
+        for item in [*summary.meetings, *summary.statements, *summary.allegations]:
+            for ev in item.evidence:
+                assert article_text[ev.start : ev.end] == ev.text
