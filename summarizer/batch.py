@@ -243,7 +243,8 @@ class LLMBatch:
     settings: dict[str, Any]
     cache: Any = None  # summarizer.cache.Cache | None
     concurrency: int = 8
-    _summarizer: Any = None
+    _summarizer: Any = field(default=None, init=False, repr=False)
+    _config: Any = field(default=None, init=False, repr=False)
 
     def summarizer(self) -> Any:
         """Built on the first cache miss: a run served from the cache never loads the SDK."""
@@ -272,8 +273,6 @@ class LLMBatch:
             mode=config.mode,
             published=article.published.isoformat() if article.published else None,
         )
-
-    _config: Any = None
 
     async def one(self, article: Article, writer: JsonlWriter, stats: BatchStats, report: Report) -> None:
         key = self.key(article)
