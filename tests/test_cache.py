@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -114,13 +113,12 @@ def test_file_is_in_wal_mode_with_a_layout_version(cache: Cache) -> None:
         assert raw.execute("PRAGMA user_version").fetchone()[0] >= 1
 
 
-def test_thousand_puts_and_gets_take_well_under_a_second(cache: Cache) -> None:
-    start = time.perf_counter()
+def test_a_thousand_entries_all_come_back(cache: Cache) -> None:
+    # speed is measured by bench/components.py, not asserted here
     for i in range(1000):
         cache.put(f"key{i}", f'{{"i": {i}}}', model="gpt-4o-mini", article_id=str(i))
     hits = [cache.get(f"key{i}") for i in range(1000)]
-    assert time.perf_counter() - start < 1.0
-    assert hits[999] == '{"i": 999}'
+    assert hits == [f'{{"i": {i}}}' for i in range(1000)]
 
 
 def test_write_after_close_is_a_programming_error(tmp_path: Path) -> None:

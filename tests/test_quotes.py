@@ -5,7 +5,6 @@ every expectation is also an offset check.
 """
 
 import random
-import time
 
 import pytest
 
@@ -401,17 +400,14 @@ def test_degenerate_texts(text: str) -> None:
     check_invariants(text, find_quotes(text))
 
 
-def test_ten_thousand_character_article_is_scanned_in_well_under_a_millisecond_per_article() -> None:
+def test_a_ten_thousand_character_article_is_scanned_whole() -> None:
+    # speed is measured by bench/components.py, not asserted here
     paragraph = (
         "Guterres “expressed his expectation that the contacts will allow for a credible visit,” "
         "it said. China’s Xinhua made no mention of Guterres’ support in the ’90s. "
         "“China and Egypt share similar visions,” Xi said, “and we will win.”\n"
     )
     text = (paragraph * (10_000 // len(paragraph) + 1))[:10_000]
-    runs = 50
-    begin = time.perf_counter()
-    for _ in range(runs):
-        quotes = find_quotes(text)
-    elapsed = (time.perf_counter() - begin) / runs
+    quotes = find_quotes(text)
     assert len(quotes) > 100
-    assert elapsed < 0.005  # about 0.3 ms on a laptop; loose so a busy CI machine does not flake
+    check_invariants(text, quotes)
