@@ -126,6 +126,8 @@ def from_mapping(obj: object, *, id: str = "article", name: str = "input") -> Ar
 
 
 def _looks_like_json(path: Path | None, raw: str) -> bool:
+    if path is not None and path.suffix.lower() == ".jsonl":
+        raise InputError(f"{path} holds many articles (JSON Lines): use `summarizer batch {path}`")
     if path is not None and path.suffix.lower() == ".json":
         return True
     if path is not None and path.suffix.lower() in {".txt", ".text", ".md"}:

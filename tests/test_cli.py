@@ -162,6 +162,14 @@ def test_bad_json_articles_exit_1_with_one_line(no_llm_env, tmp_path, content, m
     assert message in one_line(result.stderr)
 
 
+def test_a_jsonl_file_is_pointed_to_batch(no_llm_env, tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "One."}\n{"text": "Two."}\n', encoding="utf-8")
+    result = run("summarize", str(path))
+    assert result.exit_code == 1
+    assert "use `summarizer batch" in one_line(result.stderr)
+
+
 def test_missing_file_and_folder_exit_1(no_llm_env, tmp_path):
     assert "no such file" in one_line(run("summarize", str(tmp_path / "nope.txt")).stderr)
     assert "is a folder" in one_line(run("summarize", str(tmp_path)).stderr)
