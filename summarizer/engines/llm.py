@@ -282,13 +282,22 @@ class LLMEngine:
             usage=meter.usage,
         )
 
-    def extract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
-        """Ask the model for the draft of one article (blocking)."""
+    def _client(self, raw: Any) -> tuple[Any, _UsageMeter]:
+        """An instructor client over `raw` (sync or async openai), with a meter on its answers.
+
+        Built per article: the meter counts that article's attempts and tokens, and instructor's
+        hooks belong to the client.
+        """
         import instructor
 
-        client = instructor.from_openai(self._openai, mode=self._instructor_mode())
+        client = instructor.from_openai(raw, mode=self._instructor_mode())
         meter = _UsageMeter()
         client.on("completion:response", meter)
+        return client, meter
+
+    def extract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
+        """Ask the model for the draft of one article (blocking)."""
+        client, meter = self._client(self._openai)
         try:
             with grounding_context(article.text):
                 draft = client.chat.completions.create(**self._request(article))
@@ -298,14 +307,11 @@ class LLMEngine:
 
     async def aextract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
         """Ask the model for the draft of one article (asyncio)."""
-        import instructor
-        import openai
-
         if self._aopenai is None:
+            import openai
+
             self._aopenai = openai.AsyncOpenAI(**self._async_kwargs)
-        client = instructor.from_openai(self._aopenai, mode=self._instructor_mode())
-        meter = _UsageMeter()
-        client.on("completion:response", meter)
+        client, meter = self._client(self._aopenai)
         try:
             with grounding_context(article.text):
                 draft = await client.chat.completions.create(**self._request(article))
