@@ -144,3 +144,11 @@ def test_a_phrase_quoted_inside_a_sentence_leaves_the_sentence_reported_speech()
     st = one(text)
     assert st.kind == "indirect" and st.speaker == "Ana Ruiz"
     assert "“plainly and wrongly”" in st.content
+
+
+def test_time_and_medium_between_the_cue_and_that_are_not_content():
+    assert one("Mayor Dana Ortiz said on Monday that the harbor would reopen in May.").content == (
+        "the harbor would reopen in May"
+    )
+    said = one("Dana Ortiz said in a statement that the vote had been fair and open.")
+    assert said.content == "the vote had been fair and open" and said.channel == "statement"

@@ -140,7 +140,11 @@ _AFTER_NOUN = re.compile(
 _DASH_ATTRIBUTION = re.compile(
     r"^\s*[—–―-]{1,2}\s*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,4})"
 )
-_THAT = re.compile(r"\s*(?:,\s*)?(?:that\s+)?")
+_THAT = re.compile(
+    rf"\s*(?:,\s*)?(?:(?:on\s+)?{_WHEN}\s+|in\s+an?\s+(?:statement|interview|letter|speech)\s+(?=that\b))?"
+    r"(?:that\s+)?"
+)
+"""What stands between a cue verb and its content: "said on Monday that ...", "said in a letter that"."""
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:On|In|At|During|After|Before|Meanwhile|But|And|However|Also|Later|Earlier|Still|Yet|So|"
     r"Speaking|Asked|Writing|Since|While|When|As|Last|This|Separately|Elsewhere|Instead|Now|Then|"
