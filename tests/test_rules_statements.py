@@ -152,3 +152,23 @@ def test_time_and_medium_between_the_cue_and_that_are_not_content():
     )
     said = one("Dana Ortiz said in a statement that the vote had been fair and open.")
     assert said.content == "the vote had been fair and open" and said.channel == "statement"
+
+
+def test_a_quote_with_no_attribution_continues_the_last_speaker_and_their_words():
+    text = (
+        "Union leader Sam Patel addressed the crowd. “Nobody will be charged twice,” he said. "
+        "“The council will pay for every repair on the docks.”"
+    )
+    first, second = read(text)
+    assert (first.speaker, first.speaker_mention) == ("Sam Patel", "he")
+    assert (second.speaker, second.speaker_mention, second.kind) == ("Sam Patel", "he", "direct")
+
+
+def test_she_continued_before_a_quote_attributes_it():
+    text = "Mayor Dana Ortiz spoke last. She continued, “We will rebuild the harbor within a year.”"
+    st = one(text)
+    assert (st.speaker, st.speaker_mention, st.cue) == ("Dana Ortiz", "She", "continued")
+
+
+def test_a_headline_is_not_read_as_a_statement():
+    assert read("Mayor Says Harbor Will Reopen Within Weeks\n") == []

@@ -34,7 +34,7 @@ SPEECH_VERBS = (
     "maintained maintains contended contends recalled recalls conceded concedes confirmed "
     "confirms denied denies testified testifies vowed vows promised promises pledged pledges "
     "reiterated reiterates cautioned cautions countered counters charged charges reported reports "
-    "observed observes remarked remarks agreed agrees"
+    "observed observes remarked remarks agreed agrees continued continues"
 ).split()
 BELIEF_VERBS = (
     "believes believe believed thinks think thought feels feel felt knows know hopes hope hoped "
@@ -186,6 +186,8 @@ class _Speakers:
     """
 
     last_speaker: str | None = None
+    last_mention: str | None = None
+    """The article's words for the last speaker when they differ from the name ("she")."""
     people: list[str] = field(default_factory=list)
     gender: dict[str, str] = field(default_factory=dict)
     surnames: dict[str, str] = field(default_factory=dict)
@@ -487,7 +489,9 @@ class StatementFinder:
         content = " ".join(self.article[a:b].strip() for p in parts for a, b in p.segments).strip()
         mention = clean_speaker(who) if who else None
         if not mention:
+            # a quote with no attribution continues the last speaker, named by the same words
             speaker = self.speakers.last_speaker or "unknown"
+            mention = self.speakers.last_mention
             verb = verb if who else None
         else:
             speaker = self.speakers.resolve(mention)
@@ -501,7 +505,7 @@ class StatementFinder:
         self.found.append(
             _Found(speaker, content, "direct", verb, start, end, channel, relay, _mention(mention, speaker))
         )
-        self.speakers.last_speaker = speaker
+        self.speakers.last_speaker, self.speakers.last_mention = speaker, _mention(mention, speaker)
         return len(parts)
 
     # ------------------------------------------------------------------ indirect
@@ -541,7 +545,7 @@ class StatementFinder:
                 _mention(mention, speaker),
             )
         )
-        self.speakers.last_speaker = speaker
+        self.speakers.last_speaker, self.speakers.last_mention = speaker, _mention(mention, speaker)
 
     def _subject_statement(self, sent: Sentence, s_text: str, stop: int, channel: str) -> bool:
         """The sentence's subject is the speaker; a spokesman, readout or statement is the channel.
@@ -683,6 +687,8 @@ class StatementFinder:
                 by_sentence.setdefault(sent.start, []).append(q)
         for sent in self.sents:
             before = len(self.found)
+            if sent.paragraph == 0 and _is_headline(self.text[sent.start : sent.end]):
+                continue  # "Obama Says Museum Tells a Truth": a headline, not the story's words
             quotes = by_sentence.get(sent.start, [])
             i = 0
             while i < len(quotes):
@@ -724,6 +730,14 @@ class StatementFinder:
 _CAPITALIZED_RUN = re.compile(
     r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?[A-Z][a-z][\w’'-]*)*"
 )
+
+
+def _is_headline(sentence: str) -> bool:
+    """Title Case with most longer words capitalized: how headlines, not sentences, are written."""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", sentence) if len(w) >= 4]
+    if len(words) < 3:
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> list[StatementDraft]:
