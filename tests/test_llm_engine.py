@@ -185,3 +185,11 @@ def test_cassettes_hold_no_key_and_no_authorization_header():
         content = path.read_text(encoding="utf-8")
         assert TEST_KEY not in content, path
         assert "authorization" not in content.lower(), path
+
+
+@pytest.mark.vcr
+def test_an_answer_that_is_never_json_fails_with_one_clear_error(llm_base_url):
+    from summarizer.errors import LLMError
+
+    with pytest.raises(LLMError, match=r"the model gave no valid summary after 2 attempts"):
+        make("malformed", llm_base_url, max_retries=1).summarize(read_path(SEED))
