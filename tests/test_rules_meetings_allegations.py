@@ -434,3 +434,29 @@ def test_rights_groups_say_an_institution_did_wrong():
     [item] = allegations("Human rights groups say the army has killed dozens of protesters since the coup.")
     assert (item.accuser, item.accused) == ("Human rights groups", ["army"])
     assert item.claim == "has killed dozens of protesters since the coup"
+
+
+def test_active_charge_with_a_lowercase_title_and_a_later_denial():
+    from summarizer import summarize
+
+    summary = summarize(
+        "date 2024-03-12\nProsecutors charged former mayor Jan Kos with fraud on Monday. Kos denied the charges.",
+        engine="rules",
+    )
+    (allegation,) = summary.allegations
+    assert (allegation.accuser, allegation.accused, allegation.status) == (
+        "Prosecutors",
+        ["Jan Kos"],
+        "denied",
+    )
+    assert allegation.claim.startswith("fraud")
+
+
+def test_passive_accusation_names_its_accuser_after_the_claim_but_keeps_by_inside_a_claim():
+    from summarizer import summarize
+
+    first = summarize("The minister was accused of taking bribes by opposition lawmakers.", engine="rules")
+    (allegation,) = first.allegations
+    assert (allegation.accuser, allegation.claim) == ("opposition lawmakers", "taking bribes")
+    second = summarize("The firm was accused of being paid by Russia.", engine="rules")
+    assert [(a.accuser, a.claim) for a in second.allegations] == [(None, "being paid by Russia")]

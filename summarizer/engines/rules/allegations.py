@@ -67,7 +67,17 @@ _COORD_CHARGE = re.compile(
     r"\b(?:was|were|been)\s+(?:[\w-]+\s+){1,6}?and\s+(?:later\s+|then\s+|subsequently\s+)?charged\b"
     r"(?P<mid>[^,.;]{0,40}?)\s+with\s+"
 )
-_ACTIVE_CHARGE = re.compile(r"(?<!been )(?<!was )(?<!were )\bcharged\s+(?P<acc>[A-Z][^,.;]{0,60}?)\s+with\s+")
+_ACTIVE_CHARGE = re.compile(
+    r"(?<!been )(?<!was )(?<!were )\bcharged\s+(?P<acc>(?:(?:former|ex-|the|a|an|two|three|[a-z]+-?[a-z]*)\s+){0,3}"
+    r"[A-Z][^,.;]{0,60}?)\s+with\s+"
+)
+"""'prosecutors charged (former mayor) Jan Kos with fraud': lowercase titles may precede the name."""
+_BY_ACCUSER = re.compile(
+    r"\s+by\s+(?P<by>(?:the\s+|some\s+|several\s+|many\s+)?(?:[\w-]+\s+){0,3}"
+    r"(?:lawmakers|prosecutors|critics|campaigners|activists|opponents|officials|police|investigators|"
+    r"rights\s+groups|groups|rivals|residents|protesters|the\s+opposition|opposition))\b"
+)
+"""'was accused of taking bribes by opposition lawmakers': the accuser after the claim."""
 _ALLEGE = re.compile(
     r"\b(?P<v>alleged|allege|alleges|alleging|claimed|claim|claims|contend|contends|charged)\b"
     r"(?P<mid>[^.;“\"«]{0,60}?)\s+that\s+"
@@ -351,7 +361,13 @@ class _Reader:
                 continue
             phrase, at, relative = self._np_before(m.start(), lo)
             accuser = self._party(m["by"], m.start("by")) if m["by"] else None
-            self._add(index, accuser, self._party(phrase, at), self._claim(m.end(), hi, relative), m.start())
+            claim_end = hi
+            agent = _BY_ACCUSER.search(text, m.end(), hi) if accuser is None else None
+            if agent:
+                accuser, claim_end = self._party(agent["by"], agent.start("by")) or agent["by"], agent.start()
+            self._add(
+                index, accuser, self._party(phrase, at), self._claim(m.end(), claim_end, relative), m.start()
+            )
         for m in _ACTIVE_ACCUSE.finditer(text, lo, hi) if accus else ():
             if not free(m.start()) or self._blocked(lo, m.start()):
                 continue
