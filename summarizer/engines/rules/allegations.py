@@ -68,8 +68,8 @@ _COORD_CHARGE = re.compile(
     r"(?P<mid>[^,.;]{0,40}?)\s+with\s+"
 )
 _ACTIVE_CHARGE = re.compile(
-    r"(?<!been )(?<!was )(?<!were )\bcharged\s+(?P<acc>(?:(?:former|ex-|the|a|an|two|three|[a-z]+-?[a-z]*)\s+){0,3}"
-    r"[A-Z][^,.;]{0,60}?)\s+with\s+"
+    r"(?<!been )(?<!was )(?<!were )\bcharged\s+"
+    r"(?P<acc>(?:(?:former|ex-|the|a|an|two|three|[a-z]+-?[a-z]*)\s+){0,3}[A-Z][^,.;]{0,60}?)\s+with\s+"
 )
 """'prosecutors charged (former mayor) Jan Kos with fraud': lowercase titles may precede the name."""
 _BY_ACCUSER = re.compile(
