@@ -41,6 +41,7 @@ class EngineChoice(str, Enum):
 class OutputFormat(str, Enum):
     json = "json"
     md = "md"
+    html = "html"
 
 
 def _say(message: str) -> None:
@@ -89,7 +90,10 @@ def summarize(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or md.")] = (OutputFormat.json),
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="json, md, or html (the article, its evidence marked)."),
+    ] = (OutputFormat.json),
     published: Annotated[
         str | None, typer.Option(help="Publication date YYYY-MM-DD (overrides the article's).")
     ] = None,
@@ -120,7 +124,7 @@ def summarize(
 ) -> None:
     """Summarize one article into grounded meetings, statements and allegations."""
     from summarizer.api import Summarizer, as_article
-    from summarizer.render import to_json, to_markdown
+    from summarizer.render import to_html, to_json, to_markdown
 
     with _expected_failures():
         article = as_article(_read_input(source), published=published, id=article_id)
@@ -134,7 +138,12 @@ def summarize(
             _say(summarizer.describe())
         if summary.warnings:
             _say(f"{article.id}: {len(summary.warnings)} warning(s), see 'warnings' in the output")
-        write_output(to_markdown(summary) if fmt is OutputFormat.md else to_json(summary), output)
+        rendered = {
+            OutputFormat.json: lambda: to_json(summary),
+            OutputFormat.md: lambda: to_markdown(summary),
+            OutputFormat.html: lambda: to_html(summary, article.text),
+        }[fmt]()
+        write_output(rendered, output)
 
 
 @app.command()

@@ -75,3 +75,85 @@ def to_markdown(summary: ArticleSummary) -> str:
         lines += [f"- {md(w.item or '')} {w.code}: {md(w.message)}" for w in summary.warnings]
         lines.append("")
     return "\n".join(lines)
+
+
+_CSS = """
+body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+article{white-space:pre-wrap;border:1px solid #ddd;padding:1rem;border-radius:6px}
+mark{background:#fff3b0;padding:0 .1em}mark.meeting{background:#d7ecff}mark.allegation{background:#ffd9d9}
+li{margin:.3rem 0}.kind{font-size:.8em;color:#666}.warn{color:#a33}
+"""
+
+
+def _marks(summary: ArticleSummary, text: str) -> tuple[str, dict[str, str]]:
+    """The article, escaped, with evidence spans in <mark>s, and the mark each item links to.
+
+    Items often share words (five meetings in one sentence): overlapping spans become one mark,
+    and every item whose evidence starts inside it links to it.
+    """
+    spans = []
+    for kind, items in (
+        ("meeting", summary.meetings),
+        ("statement", summary.statements),
+        ("allegation", summary.allegations),
+    ):
+        for i, item in enumerate(items):
+            ev = item.evidence[0]
+            spans.append((ev.start, ev.end, kind, f"{kind}-{i}"))
+    spans.sort()
+    out: list[str] = []
+    links: dict[str, str] = {}
+    pos, open_end, mark_id = 0, -1, ""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind, item in spans:
+        if start < open_end:  # inside the mark being built: extend it, link to it
+            merged[-1] = (merged[-1][0], max(open_end, end), merged[-1][2])
+            open_end = max(open_end, end)
+        else:
+            mark_id = f"m{len(merged)}"
+            merged.append((start, end, kind))
+            open_end = end
+        links[item] = mark_id
+    for n, (start, end, kind) in enumerate(merged):
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark class="{kind}" id="m{n}">{html.escape(text[start:end])}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out), links
+
+
+def to_html(summary: ArticleSummary, text: str) -> str:
+    """A self-contained page: the article with every evidence span marked, and the items linking
+    to their words. Everything from the article or the engine is escaped; no script runs."""
+    e = html.escape
+    a = summary.article
+    body, links = _marks(summary, text)
+    items: list[str] = []
+    for i, m in enumerate(summary.meetings):
+        where = f" in {e(m.location)}" if m.location else ""
+        when = e(m.date or m.date_text or "")
+        items.append(
+            f'<li><a href="#{links[f"meeting-{i}"]}">meeting</a> {e(", ".join(m.participants))}{where} '
+            f"<span class=kind>{when}</span></li>"
+        )
+    for i, s in enumerate(summary.statements):
+        said = f"“{e(s.content)}”" if s.kind == "direct" else e(s.content)
+        items.append(
+            f'<li><a href="#{links[f"statement-{i}"]}">{e(s.kind)}</a> <b>{e(s.speaker)}</b>: {said}</li>'
+        )
+    for i, al in enumerate(summary.allegations):
+        accuser = e(al.accuser or "unattributed")
+        items.append(
+            f'<li><a href="#{links[f"allegation-{i}"]}">allegation</a> <b>{accuser}</b> '
+            f"accuses <b>{e(', '.join(al.accused))}</b>: {e(al.claim)} "
+            f"<span class=kind>{e(al.status)}</span></li>"
+        )
+    warnings = "".join(f"<li class=warn>{e(w.code)}: {e(w.message)}</li>" for w in summary.warnings)
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>{e(a.title or a.id)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{e(a.title or a.id)}</h1><p>{e(summary.summary)}</p>"
+        f"<ul>{''.join(items)}{warnings}</ul>"
+        f"<article>{body}</article></body></html>\n"
+    )

@@ -231,3 +231,12 @@ def test_eval_prints_a_table_and_refuses_malformed_predictions(tmp_path):
     result = run("eval", gold, str(bad))
     assert result.exit_code == 1
     assert "malformed JSON" in one_line(result.stderr)
+
+
+def test_html_format_writes_a_page_with_the_evidence_marked(no_llm_env, tmp_path):
+    out = tmp_path / "seed.html"
+    result = run("summarize", str(SEED), "--engine", "rules", "-f", "html", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<mark") >= 10
+    assert "習近平" in page

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from summarizer.article import from_text
 from summarizer.normalize.pipeline import normalize
-from summarizer.render import to_markdown
+from summarizer.render import to_html, to_markdown
 from summarizer.schema import ArticleExtraction, Meta
 
 
@@ -28,3 +30,81 @@ def test_markdown_escapes_html_and_markdown_from_the_article():
     assert "<script>" not in md and "<b>" not in md and "<img" not in md and "<i>" not in md
     assert "&lt;script&gt;" in md
     assert "\\*\\*bold\\*\\*" in md and "\\[x\\]" in md
+
+
+class _Page(HTMLParser):
+    """Collects what a browser would build from the page: tags, mark ids and texts, links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.marks: dict[str, str] = {}
+        self.links: list[str] = []
+        self.article = ""
+        self._in_article = False
+        self._mark: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if tag == "article":
+            self._in_article = True
+        if tag == "mark":
+            self._mark = attrs["id"]
+            self.marks[self._mark] = ""
+        if tag == "a":
+            self.links.append(attrs["href"].lstrip("#"))
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self._in_article = False
+        if tag == "mark":
+            self._mark = None
+
+    def handle_data(self, data):
+        if self._in_article:
+            self.article += data
+            if self._mark:
+                self.marks[self._mark] += data
+
+
+def test_html_page_marks_every_item_in_the_article_and_escapes_everything():
+    text = (
+        "Mallory said <script>alert(1)</script> was a joke. Mallory met Trent in Paris on Monday. "
+        "Critics accused Mallory of writing <img src=x onerror=alert(2)>."
+    )
+    article = from_text(text, id="x", title="<b>bold</b>")
+    draft = ArticleExtraction.model_validate(
+        {
+            "summary": "<i>s</i>",
+            "meetings": [
+                {"participants": ["Mallory", "Trent"], "evidence": ["Mallory met Trent in Paris on Monday."]},
+                {"participants": ["Mallory", "Eve"], "evidence": ["Mallory met Trent in Paris"]},
+            ],
+            "statements": [
+                {
+                    "speaker": "Mallory",
+                    "content": "<script>alert(1)</script> was a joke",
+                    "kind": "indirect",
+                    "evidence": ["Mallory said <script>alert(1)</script> was a joke."],
+                }
+            ],
+            "allegations": [
+                {
+                    "accuser": "Critics",
+                    "accused": ["Mallory"],
+                    "claim": "writing <img src=x onerror=alert(2)>",
+                    "evidence": ["Critics accused Mallory of writing <img src=x onerror=alert(2)>."],
+                }
+            ],
+        }
+    )
+    page_html = to_html(normalize(article, draft, Meta(engine="test")), text)
+    page = _Page()
+    page.feed(page_html)
+    assert "script" not in page.tags and "img" not in page.tags and "i" not in page.tags
+    assert page.article == text  # the article comes back exactly, escaped only for HTML
+    assert len(page.links) == 4 and all(link in page.marks for link in page.links)
+    assert page.marks[page.links[0]] == "Mallory met Trent in Paris on Monday."  # shared by both meetings
+    assert page.links[0] == page.links[1]
+    assert "default-src 'none'" in page_html
