@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
+
 from summarizer.article import from_text
 from summarizer.normalize.pipeline import normalize
 from summarizer.render import to_html, to_markdown
@@ -108,3 +110,55 @@ def test_html_page_marks_every_item_in_the_article_and_escapes_everything():
     assert page.marks[page.links[0]] == "Mallory met Trent in Paris on Monday."  # shared by both meetings
     assert page.links[0] == page.links[1]
     assert "default-src 'none'" in page_html
+
+
+def test_a_real_browser_shows_hostile_article_text_as_text(tmp_path):
+    """Headless Chromium loads the page: markup in the article must stay words, never run."""
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    text = (
+        "Mallory said <script>document.title='pwned'</script> was a joke. "
+        "Critics accused Mallory of writing <img src=x onerror=\"document.title='pwned'\">."
+    )
+    article = from_text(text, id="hostile")
+    draft = ArticleExtraction.model_validate(
+        {
+            "summary": "s",
+            "statements": [
+                {
+                    "speaker": "Mallory",
+                    "content": "it was a joke",
+                    "kind": "indirect",
+                    "evidence": ["Mallory said <script>document.title='pwned'</script> was a joke."],
+                }
+            ],
+        }
+    )
+    page = tmp_path / "page.html"
+    page.write_text(to_html(normalize(article, draft, Meta(engine="test")), text), encoding="utf-8")
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert "<title>hostile</title>" in dom and "pwned</title>" not in dom
+    assert "&lt;script&gt;" in dom and "<script" not in dom and "<img" not in dom
+    assert '<mark class="statement" id="m0">' in dom
