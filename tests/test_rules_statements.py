@@ -172,3 +172,26 @@ def test_she_continued_before_a_quote_attributes_it():
 
 def test_a_headline_is_not_read_as_a_statement():
     assert read("Mayor Says Harbor Will Reopen Within Weeks\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "relay", "kind"),
+    [
+        (
+            "China will never accept interference in its affairs, state media quoted Xi as saying.",
+            "state media",
+            "indirect",
+        ),
+        (
+            "State media quoted Xi as saying that China would never accept interference.",
+            "State media",
+            "indirect",
+        ),
+        ("Xinhua quoted Xi as saying China would open its markets further.", "Xinhua", "indirect"),
+        ("“We will open our markets further,” Xi was quoted as saying by Xinhua.", "Xinhua", "direct"),
+    ],
+    ids=["relay-after", "relay-first", "agency-first", "passive-by"],
+)
+def test_state_media_relay_in_every_word_order(text, relay, kind):
+    st = one(text)
+    assert (st.speaker, st.kind, st.relay, st.channel) == ("Xi", kind, relay, "state media")

@@ -97,6 +97,22 @@ _TAIL_INVERTED = re.compile(
     r",\s*(?P<verb>said|says|added|adds|wrote|writes|noted|explained|argued|insisted|warned)\s+"
     r"(?P<who>[^,]{2,80}?)[.!?]?$"
 )
+_QUOTED_PASSIVE = re.compile(
+    r"^[\s,]*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,3}|he|she|they)\s+(?:was|were)\s+"
+    r"quoted\s+(?:\w+\s+)?as\s+saying\b"
+)
+_QUOTED_BY = re.compile(r"\bquoted\s+(?:\w+\s+)?as\s+saying\s+by\s+(?:the\s+)?(?P<relay>[^,.;]{2,60})")
+
+
+def _relay_channel(relay: str) -> str | None:
+    """State media when the outlet that relays the words is one ("Xinhua", "state television")."""
+    low = relay.lower()
+    state = "state" in low and any(
+        w in low for w in ("media", "television", "tv", "news", "broadcaster", "run")
+    )
+    return "state media" if state or _STATE_MEDIA.search(relay) or "official" in low else None
+
+
 _CUE_TAIL = re.compile(r"[^.;“”\"]{0,60}[:,]$|[^.;:,“”\"]{0,16}$")
 """After the cue verb, before a quote: "said:", "told reporters," or a few words ("said Monday")."""
 
@@ -411,6 +427,9 @@ class StatementFinder:
     def _attribution_after(self, pos: int, end: int) -> tuple[str | None, str | None]:
         """`,” he said` / `,” said Mr. X` right after a closing quotation mark."""
         tail = self.text[pos:end]
+        m = _QUOTED_PASSIVE.match(tail)
+        if m:
+            return m.group("who"), "quoted as saying"
         m = re.match(rf"^[\s,]*(?P<who>[^,.;“”\"]{{1,80}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b", tail)
         if m and _subject_like(m.group("who")):
             return m.group("who"), m.group("verb")
@@ -502,6 +521,10 @@ class StatementFinder:
             end = max(end, end_s.end)
         start = min(sent.start, q.open_mark)
         channel, relay = _channel(self.text[start:end], who or "")
+        by = _QUOTED_BY.search(self.text, close, end)
+        if by:  # '“...,” Xi was quoted as saying by Xinhua'
+            relay = by.group("relay").strip()
+            channel = _relay_channel(relay)
         self.found.append(
             _Found(speaker, content, "direct", verb, start, end, channel, relay, _mention(mention, speaker))
         )
@@ -600,7 +623,7 @@ class StatementFinder:
             who = m.group("who")
             head_end = s_text.rfind(",", 0, m.start("relay") + 1)
             if head_end > 0:
-                channel = "state media" if _STATE_MEDIA.search(relay) or "official" in relay else None
+                channel = _relay_channel(relay)
                 self._add(
                     sent,
                     who,
@@ -609,6 +632,17 @@ class StatementFinder:
                     base + head_end,
                     channel=channel,
                     relay=_LEADING_ADVERBIAL.sub("", relay).removeprefix("the ").strip(),
+                )
+                return
+            if not s_text[: m.start("relay")].strip():  # "State media quoted Xi as saying (that) ..."
+                self._add(
+                    sent,
+                    who,
+                    "quoted as saying",
+                    _THAT.match(self.text, base + m.end()).end(),
+                    sent.end,
+                    channel=_relay_channel(relay),
+                    relay=relay,
                 )
                 return
         # "..., his spokesman said." / "..., X said."
