@@ -32,6 +32,22 @@ app = typer.Typer(
 )
 
 
+ModelOption = Annotated[
+    str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).", show_default=False)
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(help="OpenAI-compatible server URL (env OPENAI_BASE_URL).", show_default=False),
+]
+ModeOption = Annotated[
+    str | None,
+    typer.Option(
+        help="How structure is enforced: auto, json_schema, tools, json, md_json (env SUMMARIZER_MODE).",
+        show_default=False,
+    ),
+]
+
+
 class EngineChoice(str, Enum):
     auto = "auto"
     llm = "llm"
@@ -100,20 +116,9 @@ def summarize(
     article_id: Annotated[
         str | None, typer.Option("--id", help="Article id (default: the file's stem).")
     ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].", show_default=False)
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(help="OpenAI-compatible server URL [env: OPENAI_BASE_URL].", show_default=False),
-    ] = None,
-    mode: Annotated[
-        str | None,
-        typer.Option(
-            help="How structure is enforced: auto, json_schema, tools, json, md_json [env: SUMMARIZER_MODE].",
-            show_default=False,
-        ),
-    ] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
     retries: Annotated[
         int, typer.Option(min=0, max=10, help="Retries when the answer fails validation.")
     ] = 2,
@@ -198,27 +203,20 @@ def batch_run(
         typer.Option(min=1, max=256, help="LLM requests at once (rules: worker processes, up to the cores)."),
     ] = 8,
     cache: Annotated[
-        Path | None, typer.Option(help="SQLite cache file [default: the user cache folder].")
+        Path | None, typer.Option(help="SQLite cache file (default: the user cache folder).")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     resume: Annotated[bool, typer.Option(help="Skip articles already summarized in the output file.")] = True,
-    model: Annotated[
-        str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].", show_default=False)
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(help="OpenAI-compatible server URL [env: OPENAI_BASE_URL].", show_default=False),
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="auto, json_schema, tools, json, md_json.", show_default=False)
-    ] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
     retries: Annotated[int, typer.Option(min=0, max=10, help="Retries when an answer fails validation.")] = 2,
     http_retries: Annotated[
         int, typer.Option(min=0, max=20, help="Retries of a failed request (429 honours Retry-After, 5xx).")
     ] = 6,
     progress: Annotated[
         bool | None,
-        typer.Option("--progress/--no-progress", help="Progress bar [default: when stderr is a terminal]."),
+        typer.Option("--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
     ] = None,
 ) -> None:
     """Summarize many articles into JSONL, one summary a line, flushed as each finishes."""
@@ -293,12 +291,8 @@ def _server_config(base_url: str | None):
 def batch_prepare(
     inputs: Annotated[list[str], typer.Argument(help="Article files, folders, globs or JSONL files.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The request file to write (JSONL).")],
-    model: Annotated[
-        str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].", show_default=False)
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="auto, json_schema, tools, json, md_json.", show_default=False)
-    ] = None,
+    model: ModelOption = None,
+    mode: ModeOption = None,
 ) -> None:
     """Write the Batch API request file (and its sidecar of article texts) without sending it."""
     from summarizer.batch import Failure, iter_inputs
@@ -320,9 +314,7 @@ def batch_prepare(
 @batch_app.command("submit")
 def batch_submit(
     requests: Annotated[Path, typer.Argument(help="The request file from `batch prepare`.")],
-    base_url: Annotated[
-        str | None, typer.Option(help="Server URL [env: OPENAI_BASE_URL].", show_default=False)
-    ] = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Upload the request file and start a batch; prints the batch id."""
     from summarizer.batch_api import submit
@@ -335,9 +327,7 @@ def batch_submit(
 @batch_app.command("status")
 def batch_status(
     batch_id: Annotated[str, typer.Argument(help="The id `batch submit` printed.")],
-    base_url: Annotated[
-        str | None, typer.Option(help="Server URL [env: OPENAI_BASE_URL].", show_default=False)
-    ] = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Where a batch stands: status and request counts, as JSON."""
     from summarizer.batch_api import status
@@ -356,9 +346,7 @@ def batch_collect(
         Path, typer.Argument(help="The request file from `batch prepare` (its sidecar is read).")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The summaries file to write (JSONL).")],
-    base_url: Annotated[
-        str | None, typer.Option(help="Server URL [env: OPENAI_BASE_URL].", show_default=False)
-    ] = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Turn batch results into summaries, one a line (error rows for failed requests)."""
     from summarizer.batch_api import collect
@@ -379,7 +367,7 @@ def batch_collect(
 @app.command()
 def usage(
     cache: Annotated[
-        Path | None, typer.Option(help="SQLite cache file [default: the user cache folder].")
+        Path | None, typer.Option(help="SQLite cache file (default: the user cache folder).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
 ) -> None:
