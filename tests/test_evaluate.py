@@ -438,4 +438,9 @@ def test_polnear_gold_scored_against_itself_has_statement_f1_1() -> None:
     assert report.statements.counts.fn == report.statements.counts.fp == 0
     assert report.statements.counts.f1 == 1.0
     assert report.statements.direct_recall == 1.0
-    assert report.meetings.articles == report.allegations.articles == 0  # null in this gold
+    # meetings and allegations are annotated on 42 of the 84 articles (null on the others)
+    assert report.meetings.articles == report.allegations.articles == 42
+    assert report.meetings.counts.fp == report.meetings.counts.fn == 0
+    assert report.meetings.counts.tp == 55
+    assert report.allegations.counts.fp == report.allegations.counts.fn == 0
+    assert report.allegations.counts.tp == 146
