@@ -20,13 +20,19 @@ import json
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from summarizer.normalize.grounding import evidence_error, quote_error
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
+"""Bumped whenever a field changes meaning; part of the cache key and of every output's meta.
+1.2: meetings say where their date came from (`date_source`); drafts are validated item by item."""
 _SCHEMA_CACHE: dict[Any, str] = {}
-"""Bumped whenever a field changes meaning; part of the cache key and of every output's meta."""
+
+UNKNOWN_SPEAKER = "unknown"
+"""The speaker of a statement whose speaker the article does not name (an unattributed quote)."""
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -54,7 +60,7 @@ class Entity(_Model):
             "script, without titles or roles. Example: 'Xi Jinping', not 'President Xi'."
         )
     )
-    type: EntityType = Field(description="What kind of entity this is.")
+    type: EntityType = Field(default="other", description="What kind of entity this is.")
     aliases: list[str] = Field(
         default_factory=list,
         description=(
@@ -179,6 +185,10 @@ class _AllegationFields(_Model):
 
 # --------------------------------------------------------------------------- drafts (engine output)
 
+UNGROUNDED = "ungrounded"
+"""The error type of a passage or quote that is not in the article: worth a retry, since the
+model can copy the article's words again; any other invalid field costs only its item."""
+
 _EVIDENCE_DESCRIPTION = (
     "One or more passages of the article that support this item, each copied character for "
     "character (same quotation marks, dashes and spacing), a clause or a sentence long. They "
@@ -201,7 +211,7 @@ class _Grounded(_Model):
     def _evidence_in_article(cls, passages: list[str]) -> list[str]:
         problems = [p for p in (evidence_error(s, i) for i, s in enumerate(passages)) if p]
         if problems:
-            raise ValueError(" ".join(problems))
+            raise PydanticCustomError(UNGROUNDED, " ".join(problems))
         return passages
 
 
@@ -215,9 +225,9 @@ class StatementDraft(_StatementFields, _Grounded):
     @model_validator(mode="after")
     def _quote_in_article(self) -> StatementDraft:
         if self.kind == "direct":
-            problem = quote_error(self.content)
+            problem = quote_error(self.content, self.evidence)
             if problem:
-                raise ValueError(problem)
+                raise PydanticCustomError(UNGROUNDED, problem)
         return self
 
 
@@ -230,20 +240,27 @@ class ArticleExtraction(_Model):
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
-        """The JSON Schema, built once per set of arguments: instructor asks for it on every
-        request, and building it costs milliseconds that a batch of thousands would pay each
-        time. A fresh copy is returned, so callers may change it freely."""
+        """The schema the model is asked to fill: structure only, no descriptions or titles.
+
+        Every rule the model follows is written once, in prompts/system.md; repeating them
+        in field descriptions doubled each request's fixed bytes (and servers that turn the
+        schema into a grammar, as llama.cpp does, never show descriptions to the model).
+        Built once per set of arguments: instructor asks for it on every request, and building
+        it costs milliseconds that a batch of thousands would pay each time. A fresh copy is
+        returned, so callers may change it freely."""
         try:
             key = (cls, args, tuple(sorted(kwargs.items())))
             cached = _SCHEMA_CACHE.get(key)
         except TypeError:  # unhashable arguments: build as pydantic would
-            return super().model_json_schema(*args, **kwargs)
+            return bare_schema(super().model_json_schema(*args, **kwargs))
         if cached is None:
-            cached = json.dumps(super().model_json_schema(*args, **kwargs))
+            cached = json.dumps(bare_schema(super().model_json_schema(*args, **kwargs)))
             _SCHEMA_CACHE[key] = cached
         return json.loads(cached)
 
     summary: str = Field(description="Two or three neutral sentences saying what the article reports.")
+    """Required: an answer without it is not an answer to this schema (`{}` must not pass as an
+    article in which nothing happened)."""
     entities: list[Entity] = Field(
         default_factory=list,
         description="The people, organizations, countries and groups the article mentions, "
@@ -261,6 +278,107 @@ class ArticleExtraction(_Model):
         default_factory=list,
         description="Every accusation the article reports: who accuses whom of what.",
     )
+    rejected: SkipJsonSchema[list[Rejection]] = Field(default_factory=list, exclude=True)
+    """What the answer held that could not be read: never asked of the model (not in the schema),
+    filled while validating, and turned into warnings by normalization."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _item_by_item(cls, data: Any) -> Any:
+        """One bad item costs that item, never the answer.
+
+        Each item is validated on its own. An item whose invalid fields all have defaults (a
+        date that is not ISO, an unknown channel type...) is kept without them; any other
+        invalid item is left out. Both are recorded in `rejected`. Passages or quotes that are
+        not in the article (error type `ungrounded`) are the exception: they are raised, all
+        together, so instructor asks the model again with the precise reasons.
+        """
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        rejected: list[Rejection] = []
+        ungrounded: list[str] = []
+        for key, model in _ITEM_MODELS.items():
+            raw = data.get(key)
+            if raw is None:
+                data.pop(key, None)
+                continue
+            if not isinstance(raw, list):
+                rejected.append(Rejection(item=key, reason=f"not a list ({type(raw).__name__}), ignored"))
+                data.pop(key)
+                continue
+            data[key] = _valid_items(model, key, raw, rejected, ungrounded)
+        if ungrounded:
+            raise PydanticCustomError(UNGROUNDED, " ".join(ungrounded))
+        data["rejected"] = rejected
+        return data
+
+
+class Rejection(_Model):
+    """Part of an engine's answer that validation could not keep, and why."""
+
+    item: str = Field(description="'statements[3]', or 'statements[3].date' for one field")
+    reason: str
+    dropped: bool = Field(default=True, description="False when the item was kept without the field.")
+
+
+def _reason(errors: list[Any]) -> str:
+    parts = []
+    for error in errors[:3]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return "; ".join(parts)[:300]
+
+
+def _valid_items(
+    model: type[BaseModel], key: str, raw: list[Any], rejected: list[Rejection], ungrounded: list[str]
+) -> list[BaseModel]:
+    """The items of `raw` that validate (or do once their invalid optional fields are dropped)."""
+    kept: list[BaseModel] = []
+    for n, item in enumerate(raw):
+        label = f"{key}[{n}]"
+        try:
+            kept.append(model.model_validate(item))
+            continue
+        except ValidationError as exc:
+            errors = exc.errors()
+        if any(e.get("type") == UNGROUNDED for e in errors):
+            ungrounded.append(
+                f"{label}: " + " ".join(e["msg"] for e in errors if e.get("type") == UNGROUNDED)
+            )
+            continue
+        bad = {e["loc"][0] for e in errors if e.get("loc")}
+        fields = model.model_fields
+        if isinstance(item, dict) and bad and all(f in fields and not fields[f].is_required() for f in bad):
+            try:
+                kept.append(model.model_validate({k: v for k, v in item.items() if k not in bad}))
+            except ValidationError:
+                pass
+            else:
+                for f in sorted(map(str, bad)):
+                    reason = _reason([e for e in errors if e.get("loc") and e["loc"][0] == f])
+                    rejected.append(Rejection(item=f"{label}.{f}", reason=reason, dropped=False))
+                continue
+        rejected.append(Rejection(item=label, reason=_reason(errors)))
+    return kept
+
+
+def bare_schema(node: Any, *, root: bool = True) -> Any:
+    """A JSON Schema without `description` and `title` keywords (property names are kept), but
+    for the root's title: instructor names the tool or response format after it."""
+    if isinstance(node, list):
+        return [bare_schema(x, root=False) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "description" or (key == "title" and not root):
+            continue
+        if key in ("properties", "$defs") and isinstance(value, dict):
+            out[key] = {name: bare_schema(sub, root=False) for name, sub in value.items()}
+        else:
+            out[key] = bare_schema(value, root=False)
+    return out
 
 
 # --------------------------------------------------------------------------- output
@@ -279,7 +397,16 @@ class Evidence(_Model):
     )
 
 
+DateSource = Literal["text", "engine"]
+
+
 class Meeting(_MeetingFields):
+    date_source: DateSource | None = Field(
+        default=None,
+        description="Where `date` comes from: 'text' when the article's words (date_text) and the "
+        "publication date fix it; 'engine' when the engine gave a day the words alone do not fix "
+        "(the rest of the article implies it); null when there is no date.",
+    )
     date_granularity: Granularity | None = Field(
         default=None,
         description="How much of the date the article fixes: day, month or year; null if nothing.",
@@ -306,6 +433,14 @@ class Statement(_StatementFields):
 
 class Allegation(_AllegationFields):
     evidence: list[Evidence] = Field(min_length=1)
+
+
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "entities": Entity,
+    "meetings": MeetingDraft,
+    "statements": StatementDraft,
+    "allegations": AllegationDraft,
+}
 
 
 class ArticleInfo(_Model):

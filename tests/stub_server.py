@@ -16,6 +16,8 @@ entry is reused.  An ENTRY is one of::
     {"status": 200, "content": "raw text"}    raw assistant text (malformed-output tests)
     {"status": 429, "message": "...", "retry_after": 2}   OpenAI-style error (+ Retry-After)
     {"status": 200, "echo": true}             a grounded answer built from the article itself
+    {"status": 200, "by_article": {SHA256: {...}}}   the answer for the article whose text (the
+                                              first user message) has that SHA-256 (replay benchmarks)
 
 A script may also hold ``"fail_first": ENTRY`` (with ``"count": N``): the first N times an
 identical request body arrives it gets that entry (say a 429 with Retry-After), later ones the
@@ -123,7 +125,13 @@ class StubServer:
     """
 
     def __init__(
-        self, scripts_dir: Path | str, *, port: int = 0, latency: float = 0.0, verbose: bool = False
+        self,
+        scripts_dir: Path | str,
+        *,
+        port: int = 0,
+        latency: float = 0.0,
+        verbose: bool = False,
+        keep_bodies: bool = False,
     ) -> None:
         self.scripts_dir = Path(scripts_dir).resolve()
         if not self.scripts_dir.is_dir():
@@ -131,6 +139,8 @@ class StubServer:
         self.latency = latency
         self.verbose = verbose
         self.requests = 0
+        self.bodies: list[bytes] | None = [] if keep_bodies else None
+        """Every chat-completion request body, in arrival order, when `keep_bodies` is set."""
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -200,6 +210,8 @@ class StubServer:
         """Answer one ``POST /chat/completions`` according to the selected script entry."""
         with self._lock:
             self.requests += 1
+            if self.bodies is not None:
+                self.bodies.append(raw_body)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -335,6 +347,12 @@ class StubServer:
         ``echo`` answer built from the article (the last user message) for load tests."""
         if entry.get("echo"):
             return json.dumps(_echo_answer(messages or []), ensure_ascii=False)
+        if "by_article" in entry:
+            key = hashlib.sha256(_article_message(messages or []).encode("utf-8")).hexdigest()
+            answers = entry["by_article"]
+            if not isinstance(answers, dict) or key not in answers:
+                raise ScriptError(f"{script_name}: no answer for the article with sha256 {key[:12]}")
+            return json.dumps(answers[key], ensure_ascii=False)
         if "content" in entry:
             return str(entry["content"])
         if "json" in entry:
@@ -554,16 +572,17 @@ def _batch_lines(data: bytes) -> tuple[list[tuple[str, dict[str, Any]]], list[di
     return lines, problems
 
 
-def _echo_answer(messages: list) -> dict[str, Any]:
-    """A valid, grounded extraction of any article: its first sentence as a statement."""
-    article = next(
-        (
-            m.get("content") or ""
-            for m in reversed(messages)
-            if isinstance(m, dict) and m.get("role") == "user"
-        ),
+def _article_message(messages: list) -> str:
+    """The article: the first user message of a chat request (retries append later ones)."""
+    return next(
+        (m.get("content") or "" for m in messages if isinstance(m, dict) and m.get("role") == "user"),
         "",
     )
+
+
+def _echo_answer(messages: list) -> dict[str, Any]:
+    """A valid, grounded extraction of any article: its first sentence as a statement."""
+    article = _article_message(messages)
     first = article.strip().split("\n", 1)[0]
     end = first.find(". ")
     sentence = first[: end + 1] if end > 0 else first
@@ -571,7 +590,7 @@ def _echo_answer(messages: list) -> dict[str, Any]:
     if sentence:
         statements.append(
             {
-                "speaker": "Echo",
+                "speaker": (re.findall(r"\w+", sentence) or ["Echo"])[0],  # a name the article uses
                 "content": sentence,
                 "kind": "indirect",
                 "cue": "said",

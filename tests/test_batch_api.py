@@ -88,7 +88,8 @@ def first_sentence(text: str) -> str:
 def answer_for(article: Article) -> str:
     """A grounded draft for `article`, as a model would write it."""
     sentence = first_sentence(article.text)
-    statement = {"speaker": "Someone", "content": sentence, "kind": "indirect", "evidence": [sentence]}
+    speaker = sentence.split()[1] if len(sentence.split()) > 1 else sentence  # a word the article uses
+    statement = {"speaker": speaker, "content": sentence, "kind": "indirect", "evidence": [sentence]}
     return json.dumps({"summary": sentence, "statements": [statement]}, ensure_ascii=False)
 
 
@@ -230,7 +231,9 @@ def test_request_body_for_tools_mode_forces_the_tool_call() -> None:
     assert tool["type"] == "function"
     assert tool["function"]["name"] == "ArticleExtraction"
     assert tool["function"]["description"]
-    assert tool["function"]["parameters"]["properties"].keys() == ArticleExtraction.model_fields.keys()
+    assert tool["function"]["parameters"]["properties"].keys() == ArticleExtraction.model_fields.keys() - {
+        "rejected"  # filled while validating, never asked of the model
+    }
     assert body["tool_choice"] == {"type": "function", "function": {"name": "ArticleExtraction"}}
     assert body["messages"] == build_messages(ARTICLES[0])
 

@@ -20,7 +20,7 @@ def test_markdown_escapes_html_and_markdown_from_the_article():
             "summary": "A <b>summary</b>.",
             "statements": [
                 {
-                    "speaker": "Mallory <evil>",
+                    "speaker": "Mallory <b>",  # a hostile name, but words the article uses
                     "content": "<script>alert(1)</script> **bold** [x](javascript:y)",
                     "kind": "direct",
                     "evidence": ["<script>alert(1)</script> **bold** [x](javascript:y)"],
@@ -81,7 +81,7 @@ def test_html_page_marks_every_item_in_the_article_and_escapes_everything():
             "summary": "<i>s</i>",
             "meetings": [
                 {"participants": ["Mallory", "Trent"], "evidence": ["Mallory met Trent in Paris on Monday."]},
-                {"participants": ["Mallory", "Eve"], "evidence": ["Mallory met Trent in Paris"]},
+                {"participants": ["Mallory", "Critics"], "evidence": ["Mallory met Trent in Paris"]},
             ],
             "statements": [
                 {

@@ -36,11 +36,11 @@ def test_summary_schema_carries_the_scored_field_names():
     assert set(props["Evidence"]["properties"]) >= {"text", "start", "end"}
 
 
-def test_every_draft_field_carries_an_instruction_for_the_model():
-    schema = ArticleExtraction.model_json_schema()
-    for name, model in schema["$defs"].items():
-        for field, spec in model["properties"].items():
-            assert spec.get("description"), f"{name}.{field} has no description"
+def test_the_schema_sent_to_the_model_carries_structure_only():
+    """The rules are written once, in prompts/system.md (tests/test_contract.py holds them to it)."""
+    text = json.dumps(ArticleExtraction.model_json_schema())
+    assert '"description"' not in text
+    assert ArticleExtraction.model_json_schema()["title"] == "ArticleExtraction"  # instructor's name
 
 
 def test_draft_validator_accepts_passages_differing_only_in_quotes_dashes_spaces_case():

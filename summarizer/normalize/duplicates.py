@@ -50,10 +50,23 @@ def merge_evidence(first: Sequence[Evidence], second: Sequence[Evidence]) -> lis
     return sorted(seen.values(), key=lambda e: (e.start, e.end))
 
 
+def _differ(a: str | None, b: str | None) -> bool:
+    """Both known, and not the same words."""
+    return a is not None and b is not None and normalize_text(a) != normalize_text(b)
+
+
 def _same_meeting(a: Meeting, b: Meeting) -> bool:
+    """Same participants, and nothing known of the two tells them apart: their days (or what is
+    known of them, a month or a year) agree, and where one is unknown, their words for when do;
+    their places agree. Sunnylands in June 2013 and Hangzhou "this past weekend" stay two."""
     if {p.casefold() for p in a.participants} != {p.casefold() for p in b.participants}:
         return False
-    return a.date is None or b.date is None or a.date == b.date
+    if _differ(a.location, b.location):
+        return False
+    va, vb = a.date or a.date_value, b.date or b.date_value
+    if va is not None and vb is not None:
+        return va.startswith(vb) or vb.startswith(va)
+    return not _differ(a.date_text, b.date_text)
 
 
 def _merge_meetings(a: Meeting, b: Meeting) -> Meeting:

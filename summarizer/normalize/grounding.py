@@ -15,7 +15,7 @@ import contextlib
 import contextvars
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,14 +77,23 @@ def evidence_error(passage: str, index: int = 0) -> str | None:
     return _not_found(f"evidence[{index}]", passage, article.text)
 
 
-def quote_error(content: str) -> str | None:
-    """Why a direct quote's content is not the article's words, or None when it is."""
+def quote_error(content: str, evidence: Sequence[str] = ()) -> str | None:
+    """Why a direct quote's content is not the article's words, or None when it is.
+
+    The content is the article's words when it occurs in the article as a whole (exact,
+    normalized or fuzzy), or when it is the quoted parts of one statement joined in order (a
+    quote split around its attribution, or fragments of one sentence): each part must then be
+    in the article, in order, close together and near the statement's evidence (`parts`).
+    """
     article = _ARTICLE.get()
     if article is None or article.align(content) is not None:
         return None
+    if article.parts(content, within=article.region(evidence)) is not None:
+        return None
     return (
         _not_found("This direct quote", content, article.text)
-        + " If the article does not quote these words, use kind 'indirect'."
+        + " Give the quoted words in the article's order; if the article does not quote them, "
+        "use kind 'indirect'."
     )
 
 
@@ -109,6 +118,10 @@ _CHAR_MAP = {
 }
 _FUZZY_MIN_WORDS = 4
 _FUZZY_RATIO = 0.85
+PART_GAP_WORDS = 40
+"""How many article words may separate two parts of one quote (an attribution between them)."""
+PART_SLACK = 300
+"""How far (characters) outside its evidence a split quote's parts may start or end."""
 _WORD = re.compile(r"\w+")
 
 
@@ -295,3 +308,59 @@ class ArticleIndex:
         if near is not None:
             return min(found, key=lambda a: (abs(a.start - near), a.start))
         return next((a for a in found if a.start not in taken), found[0])
+
+    def region(self, passages: Sequence[str], slack: int = PART_SLACK) -> tuple[int, int] | None:
+        """The stretch of text a statement's evidence covers, widened by `slack` on each side;
+        None when no passage aligns (then nothing constrains where the parts stand)."""
+        found = [a for a in (self.align(p) for p in passages if p and p.strip()) if a is not None]
+        if not found:
+            return None
+        start = min(a.start for a in found)
+        end = max(a.end for a in found)
+        return max(0, start - slack), min(len(self.text), end + slack)
+
+    def parts(
+        self, content: str, within: tuple[int, int] | None = None, max_gap: int = PART_GAP_WORDS
+    ) -> list[Alignment] | None:
+        """Where the parts of a content joined from several stretches of the article stand.
+
+        "smart as hell, full of s---" is "smart as hell," and "full of s---." with an attribution
+        between them. Words are compared normalized (case, quotes, dashes; punctuation between
+        words ignored), so how the parts were joined does not matter. The content's words must be
+        consecutive runs of article words, in the article's order, each run after the previous
+        one by at most `max_gap` words, the first starting inside `within` (original offsets)
+        and the last ending inside it. The longest run is taken at each step, so the cost is
+        linear in the number of times each word occurs. None when the content is not made so.
+        """
+        wanted = _WORD.findall(normalize_text(content))
+        if len(wanted) < 2:
+            return None
+        words = self._words
+        positions = self._positions
+        runs: list[tuple[int, int]] = []  # (first article word, word count)
+        i, after = 0, -1
+        while i < len(wanted):
+            best: tuple[int, int] | None = None
+            for j in positions.get(wanted[i], ()):
+                if j <= after or (runs and j - after - 1 > max_gap):
+                    continue
+                if not runs and within is not None and not within[0] <= self._where[words[j][0]] < within[1]:
+                    continue
+                length = 0
+                while (
+                    i + length < len(wanted)
+                    and j + length < len(words)
+                    and words[j + length][2] == wanted[i + length]
+                ):
+                    length += 1
+                if best is None or length > best[1]:
+                    best = (j, length)
+            if best is None or (best[1] < 2 and i + best[1] < len(wanted)):
+                return None  # a word not found, or a one-word run in the middle: not this content
+            runs.append(best)
+            i += best[1]
+            after = best[0] + best[1] - 1
+        spans = [Alignment(*self._orig(words[j][0], words[j + n - 1][1]), "normalized") for j, n in runs]
+        if within is not None and spans[-1].end > within[1]:
+            return None
+        return spans

@@ -18,15 +18,18 @@ What is dropped or changed is said in `warnings`, never silently.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from summarizer.article import Article
 from summarizer.normalize.dates import resolve_date
 from summarizer.normalize.duplicates import dedupe_allegations, dedupe_meetings, dedupe_statements
 from summarizer.normalize.entities import resolve_entities
-from summarizer.normalize.grounding import Alignment, ArticleIndex, normalize_text
-from summarizer.normalize.quotes import find_quotes, quoted_fraction, quoted_segments
+from summarizer.normalize.grounding import PART_SLACK, Alignment, ArticleIndex, normalize_text
+from summarizer.normalize.names import NameCheck, check_entities, check_items, check_summary
+from summarizer.normalize.quotes import find_quotes, quote_at, quoted_fraction, quoted_segments
 from summarizer.schema import (
     Allegation,
     AllegationDraft,
@@ -42,6 +45,7 @@ from summarizer.schema import (
     StatementDraft,
 )
 
+_WORDISH = re.compile(r"\w")
 DIRECT_SHARE = 0.8
 """A content is a direct quote when at least this share of its characters is inside quotation marks."""
 
@@ -104,26 +108,39 @@ class _Grounder:
             inside = [a for a in found if region[0] <= a.start and a.end <= region[1]]
             best = inside[0] if inside else min(found, key=lambda a: abs(a.start - region[0]))
             return [(best.start, best.end)], best.status
-        split = self._split_quote(content, region)
-        if split:
-            return split, "normalized"
+        window = (max(0, region[0] - PART_SLACK), min(len(self.text), region[1] + PART_SLACK))
+        parts = self.index.parts(content, within=window)
+        if parts:
+            return self._snap_to_quotes([(a.start, a.end) for a in parts]), "normalized"
         fuzzy: Alignment | None = self.index.fuzzy(content, within=region)
         if fuzzy is not None:
             return [(fuzzy.start, fuzzy.end)], "fuzzy"
         return [], "unmatched"
 
-    def _split_quote(self, content: str, region: tuple[int, int]) -> list[tuple[int, int]]:
-        """The quoted pieces of the evidence that together are the content ("...," he said, "...")."""
-        segments = quoted_segments(self.quotes, region[0], region[1])
-        if len(segments) < 2:
-            return []
-        target = normalize_text(content).replace(",", " ").split()
-        pieces = [normalize_text(self.text[s:e]).replace(",", " ").split() for s, e in segments]
-        joined = [w.strip(".!?;:\"'") for p in pieces for w in p]
-        target = [w.strip(".!?;:\"'") for w in target]
-        joined = [w for w in joined if w]
-        target = [w for w in target if w]
-        return segments if joined == target else []
+    def _snap_to_quotes(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The quoted segments that make up each part, when the part is quoted words only.
+
+        A part may run over a paragraph break ("ready.\n\n“The second") or stop short of a
+        quote's closing punctuation ("full of s" for “full of s---.”): it becomes the quoted
+        segments it covers, each whole, so a split quote's spans are exactly its quoted words.
+        A part with unquoted words in it is kept as it is."""
+        snapped: list[tuple[int, int]] = []
+        for start, end in spans:
+            inside = quoted_segments(self.quotes, start, end)
+            covered = sum(e - s for s, e in inside)
+            outside = "".join(self.text[s:e] for s, e in _gaps(start, end, inside))
+            if not inside or covered == 0 or _WORDISH.search(outside):
+                snapped.append((start, end))
+                continue
+            for s_, e_ in inside:
+                quote = quote_at(self.quotes, s_)
+                whole = next(
+                    ((qs, qe) for qs, qe in (quote.segments if quote else ()) if qs <= s_ and e_ <= qe),
+                    (s_, e_),
+                )
+                extra = self.text[whole[0] : s_] + self.text[e_ : whole[1]]
+                snapped.append(whole if not _WORDISH.search(extra) else (s_, e_))
+        return snapped
 
     def _quoted_share(self, spans: Sequence[tuple[int, int]]) -> float:
         """The share of the content inside quotation marks, over all its spans."""
@@ -166,21 +183,42 @@ class _Grounder:
         if not evidence:
             return None
         fields = draft.model_dump(exclude={"evidence", "date"})
-        resolved = resolve_date(draft.date_text, published)
-        if draft.date and draft.date != resolved.date:
-            self.warn(
-                "date_resolved",
-                f"engine's date {draft.date} replaced by {resolved.date or 'null'}, resolved from "
-                f"{draft.date_text!r} and the publication date",
-                label,
-            )
+        date, source, resolved = self._meeting_date(draft, label, published)
         return Meeting(
             **fields,
-            date=resolved.date,
-            date_granularity=resolved.granularity,
-            date_value=resolved.value,
+            date=date,
+            date_source=source,
+            date_granularity="day" if source == "engine" else resolved.granularity,
+            date_value=date if source == "engine" else resolved.value,
             evidence=evidence,
         )
+
+    def _meeting_date(self, draft: MeetingDraft, label: str, published) -> tuple[str | None, str | None, Any]:
+        """The meeting's day: resolved from its words and the publication date where they fix
+        one; otherwise the engine's own date stands (it may know the day from the rest of the
+        article: "the debate" of a report on the debate night), unless the words fix a month or
+        year it falls outside."""
+        resolved = resolve_date(draft.date_text, published)
+        if resolved.date is not None:
+            if draft.date and draft.date != resolved.date:
+                self.warn(
+                    "date_resolved",
+                    f"engine's date {draft.date} replaced by {resolved.date}, resolved from "
+                    f"{draft.date_text!r} and the publication date",
+                    label,
+                )
+            return resolved.date, "text", resolved
+        if not draft.date:
+            return None, "text" if resolved.value else None, resolved
+        if resolved.value and not draft.date.startswith(resolved.value):
+            self.warn(
+                "date_resolved",
+                f"engine's date {draft.date} dropped: {draft.date_text!r} puts the meeting "
+                f"in {resolved.value}",
+                label,
+            )
+            return None, "text", resolved
+        return draft.date, "engine", resolved
 
     def allegation(self, draft: AllegationDraft, label: str) -> Allegation | None:
         evidence = self.evidence("allegation", draft.evidence, label)
@@ -189,49 +227,87 @@ class _Grounder:
         return Allegation(**draft.model_dump(exclude={"evidence"}), evidence=evidence)
 
 
+def _gaps(start: int, end: int, inside: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of [start, end) outside the sorted spans `inside`."""
+    gaps, at = [], start
+    for s, e in inside:
+        if s > at:
+            gaps.append((at, s))
+        at = max(at, e)
+    if at < end:
+        gaps.append((at, end))
+    return gaps
+
+
 def _canonical_names(
     text: str,
     draft: ArticleExtraction,
-    meetings: list[Meeting],
-    statements: list[Statement],
-    allegations: list[Allegation],
+    meetings: list[tuple[str, Meeting]],
+    statements: list[tuple[str, Statement]],
+    allegations: list[tuple[str, Allegation]],
 ):
+    """Every name an item uses mapped to its entity's canonical name (labels kept)."""
     mentions = [
-        *(p for m in meetings for p in m.participants),
-        *(s.speaker for s in statements),
-        *(a.accuser for a in allegations if a.accuser),
-        *(x for a in allegations for x in a.accused),
+        *(p for _, m in meetings for p in m.participants),
+        *(s.speaker for _, s in statements),
+        *(a.accuser for _, a in allegations if a.accuser),
+        *(x for _, a in allegations for x in a.accused),
     ]
     resolver = resolve_entities(text, draft.entities, mentions)
     name = resolver.canonical
     meetings = [
-        m.model_copy(update={"participants": list(dict.fromkeys(name(p) for p in m.participants))})
-        for m in meetings
+        (label, m.model_copy(update={"participants": list(dict.fromkeys(name(p) for p in m.participants))}))
+        for label, m in meetings
     ]
-    statements = [s.model_copy(update={"speaker": name(s.speaker)}) for s in statements]
+    statements = [(label, s.model_copy(update={"speaker": name(s.speaker)})) for label, s in statements]
     allegations = [
-        a.model_copy(
-            update={
-                "accuser": name(a.accuser) if a.accuser else None,
-                "accused": list(dict.fromkeys(name(x) for x in a.accused)),
-            }
+        (
+            label,
+            a.model_copy(
+                update={
+                    "accuser": name(a.accuser) if a.accuser else None,
+                    "accused": list(dict.fromkeys(name(x) for x in a.accused)),
+                }
+            ),
         )
-        for a in allegations
+        for label, a in allegations
     ]
     return resolver.entities, meetings, statements, allegations
+
+
+def _labelled(items: Sequence[Any], kind: str, build) -> list[tuple[str, Any]]:
+    return [(label, item) for i, d in enumerate(items) if (item := build(d, label := f"{kind}[{i}]"))]
 
 
 def normalize(article: Article, draft: ArticleExtraction, meta: Meta) -> ArticleSummary:
     """Ground, classify, date, name and deduplicate every item of `draft` in `article.text`."""
     g = _Grounder(article)
-    meetings = [
-        m for i, d in enumerate(draft.meetings) if (m := g.meeting(d, f"meetings[{i}]", article.published))
-    ]
-    statements = [s for i, d in enumerate(draft.statements) if (s := g.statement(d, f"statements[{i}]"))]
-    allegations = [a for i, d in enumerate(draft.allegations) if (a := g.allegation(d, f"allegations[{i}]"))]
+    for rejection in draft.rejected:
+        if rejection.dropped:
+            g.warn(
+                "invalid_item",
+                f"the engine's item could not be read, dropped: {rejection.reason}",
+                rejection.item,
+            )
+        else:
+            g.warn(
+                "invalid_field",
+                f"the engine's value could not be read, left out: {rejection.reason}",
+                rejection.item,
+            )
+    meetings = _labelled(draft.meetings, "meetings", lambda d, label: g.meeting(d, label, article.published))
+    statements = _labelled(draft.statements, "statements", g.statement)
+    allegations = _labelled(draft.allegations, "allegations", g.allegation)
     entities, meetings, statements, allegations = _canonical_names(
         article.text, draft, meetings, statements, allegations
     )
+    check = NameCheck(g.index)
+    entities, renamed = check_entities(check, entities, g.warn)
+    kept_meetings, kept_statements, kept_allegations = check_items(
+        check, renamed, meetings, statements, allegations, g.warn
+    )
+    summary = draft.summary.strip()
+    check_summary(check, summary, g.warn)
     return ArticleSummary(
         article=ArticleInfo(
             id=article.id,
@@ -240,11 +316,11 @@ def normalize(article: Article, draft: ArticleExtraction, meta: Meta) -> Article
             source=article.source,
             sha256=article.sha256,
         ),
-        summary=draft.summary.strip(),
+        summary=summary,
         entities=entities,
-        meetings=dedupe_meetings(meetings),
-        statements=dedupe_statements(statements),
-        allegations=dedupe_allegations(allegations),
+        meetings=dedupe_meetings(kept_meetings),
+        statements=dedupe_statements(kept_statements),
+        allegations=dedupe_allegations(kept_allegations),
         warnings=g.warnings,
         meta=meta,
     )

@@ -454,7 +454,7 @@ class _Reader:
             self._clauses(index, group[:1].upper() + group[1:], m.end(), hi, group_say=True)
         for m in _CRITICISM.finditer(text, lo, hi) if "criticism" in low else ():
             adj = m["adj"]
-            accuser = f"{adj} critics" if adj and adj[:1].isupper() else None
+            accuser = None  # "Western criticism" names no accuser: "Western critics" is not the article's
             accused = self._first_person(lo, m.start()) if m["pos"] != "the" else None
             status = (
                 "disputed"
