@@ -80,6 +80,15 @@ class _DeadlinePassed(Exception):
     """Raised before a request when the article's deadline has already passed."""
 
 
+class _NotACompletion(Exception):
+    """The server answered 200 with a body that is not a chat completion (HTML, cut JSON)."""
+
+
+class _RequestsEnded(Exception):
+    """What `Call` raises through instructor once it gives up: not a parse error, so instructor
+    never spends a validation retry on a failed request (`Call.failure` says what failed)."""
+
+
 @functools.cache
 def _errors() -> tuple[type[BaseException], type[BaseException]]:
     """(the timeout httpx2 raises, the error for a body past MAX_ANSWER_BYTES), made once:
@@ -225,6 +234,8 @@ class Call:
         return kwargs
 
     def _received(self, completion: Any) -> Any:
+        if not hasattr(completion, "choices"):  # the SDK hands back the text of a non-JSON body
+            raise _NotACompletion()
         self.answers += 1
         self.last = completion
         usage = getattr(completion, "usage", None)
@@ -257,6 +268,8 @@ class Call:
         return delay
 
     def _begin(self) -> None:
+        if self.failure is not None:
+            raise _RequestsEnded()
         if self.left() <= 0:
             raise _DeadlinePassed()
         self.requests += 1
@@ -273,7 +286,7 @@ class Call:
                         return self._received(await create(*args, **kwargs))
                     except Exception as exc:
                         if (delay := self._next_delay(exc, retries)) is None:
-                            raise
+                            raise _RequestsEnded() from exc
                     await asyncio.sleep(delay)
 
             return acreate
@@ -286,7 +299,7 @@ class Call:
                     return self._received(create(*args, **kwargs))
                 except Exception as exc:
                     if (delay := self._next_delay(exc, retries)) is None:
-                        raise
+                        raise _RequestsEnded() from exc
                 time.sleep(delay)
 
         return screate
@@ -354,7 +367,7 @@ class Call:
                 f"the server at {where} answered HTTP {failure.status_code} ({self.count()}{why}): {message}",
                 **info,
             )
-        if isinstance(failure, openai.APIResponseValidationError):
+        if isinstance(failure, openai.APIResponseValidationError | _NotACompletion | ValueError):
             return ServerError(
                 f"the server at {where} sent a body that is not a chat completion ({self.count()})", **info
             )
@@ -401,7 +414,8 @@ def _retryable_delay(exc: BaseException, retries_done: int) -> float | None:
         after = retry_after(exc.response.headers)
         return backoff if after is None else after
     if isinstance(exc, openai.APIConnectionError):
-        return backoff
+        too_large = isinstance(exc.__cause__ or exc.__context__, _errors()[1])
+        return None if too_large else backoff
     return None
 
 

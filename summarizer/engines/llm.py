@@ -366,8 +366,14 @@ class LLMEngine:
             if draft is not None:
                 return draft
         error = call.error(where, self.config.model, exc)
-        error.args = (redact(str(error), self.config.api_key),)
+        error.args = (redact(str(error), _secret(self.config.api_key)),)
         raise error from None
+
+
+def _secret(key: str | None) -> str | None:
+    """The key to cut out of messages: one too short to be a real key ("k", "x") would cut
+    letters out of every word."""
+    return key if key and len(key) >= 8 else None
 
 
 def _async_openai() -> type:
@@ -392,5 +398,5 @@ def _map_api_error(exc: BaseException, config: LLMConfig) -> LLMError:
     """An openai error from a call the SDK made (and retried) itself, as a typed error."""
     call = Call(timeout=config.timeout, http_retries=config.http_retries, max_tokens=0, failure=exc)
     error = call.error(public_url(config.base_url), config.model)
-    error.args = (redact(str(error), config.api_key),)
+    error.args = (redact(str(error), _secret(config.api_key)),)
     return error
