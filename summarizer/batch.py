@@ -290,7 +290,10 @@ class LLMBatch:
         except SummarizerError as exc:
             writer.write(error_row(article.id, str(exc)))
             stats.failed += 1
-            self._log(model, article.id, 0, 0, started, ok=False, error=str(exc))
+            spent = getattr(exc, "usage", None)  # a failed article's answers were billed too
+            prompt, completion = (spent.prompt_tokens, spent.completion_tokens) if spent else (0, 0)
+            stats.tokens += prompt + completion
+            self._log(model, article.id, prompt, completion, started, ok=False, error=str(exc))
             report(stats)
             return
         except Exception as exc:

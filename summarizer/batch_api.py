@@ -36,14 +36,17 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from summarizer.article import Article, parse_date
+from summarizer.engines.calls import output_budget
 from summarizer.engines.llm import (
     LLMConfig,
+    _is_openai,
     _map_api_error,
     _raw_answer,
     build_messages,
     public_url,
     redact,
 )
+from summarizer.engines.strict_schema import DraftModel, draft_schema
 from summarizer.errors import InputError, LLMError, ServerError
 from summarizer.normalize.pipeline import normalize
 from summarizer.resources import prompt_version
@@ -89,8 +92,10 @@ def request_body(article: Article, config: LLMConfig) -> dict[str, Any]:
     Deterministic (temperature 0, no timestamps), with the article alone and unchanged as the
     user message, whatever the mode:
 
+    * every mode: the output limit the engine would send (`max_completion_tokens` for OpenAI,
+      `max_tokens` elsewhere), so a looping model stops at a known point;
     * `json_schema` (also for `auto`): `response_format` of type `json_schema` holding the
-      `ArticleExtraction` schema, exactly as the engine (instructor) sends it;
+      strict `ArticleExtraction` schema with `strict: true`, exactly as the engine sends it;
     * `tools`: one function `ArticleExtraction` whose parameters are the schema, and a
       `tool_choice` forcing the call, exactly as the engine sends it;
     * `json`: `response_format` `{"type": "json_object"}` and the schema appended to the system
@@ -101,13 +106,19 @@ def request_body(article: Article, config: LLMConfig) -> dict[str, Any]:
     """
     mode = batch_mode(config)
     messages = build_messages(article)
-    schema = ArticleExtraction.model_json_schema()
-    body: dict[str, Any] = {"model": config.model, "messages": messages, "temperature": 0}
+    schema = draft_schema()
+    limit = "max_completion_tokens" if _is_openai(config.base_url) else "max_tokens"
+    body: dict[str, Any] = {
+        "model": config.model,
+        "messages": messages,
+        "temperature": 0,
+        limit: output_budget(article.text, config.max_output_tokens),
+    }
     if mode == "json_schema":
-        body["response_format"] = {
-            "type": "json_schema",
-            "json_schema": {"name": ArticleExtraction.__name__, "schema": schema},
-        }
+        wrapper: dict[str, Any] = {"name": ArticleExtraction.__name__, "schema": schema}
+        if config.strict:
+            wrapper["strict"] = True
+        body["response_format"] = {"type": "json_schema", "json_schema": wrapper}
     elif mode == "tools":
         body["tools"] = [
             {
@@ -639,7 +650,7 @@ def _draft(body: dict[str, Any]) -> ArticleExtraction | str:
     except json.JSONDecodeError as exc:
         return f"the model's answer is not JSON ({exc.msg}){cut}"
     try:
-        return ArticleExtraction.model_validate(data)
+        return DraftModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "the answer"

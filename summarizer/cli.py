@@ -46,6 +46,34 @@ ModeOption = Annotated[
         show_default=False,
     ),
 ]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        min=0.001,
+        help="Seconds one article may take in all, retries included "
+        "(env SUMMARIZER_TIMEOUT; default 300).",
+        show_default=False,
+    ),
+]
+MaxOutputOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-output-tokens",
+        min=1,
+        help="Output limit of each request "
+        "(env SUMMARIZER_MAX_OUTPUT_TOKENS; default: sized from the article).",
+        show_default=False,
+    ),
+]
+StrictOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--strict/--no-strict",
+        help="Send strict: true with json_schema, so OpenAI enforces the schema "
+        "(env SUMMARIZER_STRICT; default on).",
+        show_default=False,
+    ),
+]
 
 
 class EngineChoice(str, Enum):
@@ -126,6 +154,9 @@ def summarize(
         EngineChoice,
         typer.Option(help="llm, rules (offline), or auto: the LLM when a key or base URL is set."),
     ] = EngineChoice.auto,
+    timeout: TimeoutOption = None,
+    max_output_tokens: MaxOutputOption = None,
+    strict: StrictOption = None,
 ) -> None:
     """Summarize one article into grounded meetings, statements and allegations."""
     from summarizer.api import Summarizer, as_article
@@ -136,7 +167,14 @@ def summarize(
         if article.published is None:
             _say(f"{article.id}: no publication date; relative dates stay unresolved")
         summarizer = Summarizer(
-            engine=engine.value, model=model, base_url=base_url, mode=mode, max_retries=retries
+            engine=engine.value,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            max_retries=retries,
+            timeout=timeout,
+            max_output_tokens=max_output_tokens,
+            strict=strict,
         )
         summary = summarizer.summarize(article)
         if engine is EngineChoice.auto:
@@ -210,10 +248,13 @@ def batch_run(
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
-    retries: Annotated[int, typer.Option(min=0, max=10, help="Retries when an answer fails validation.")] = 2,
+    retries: Annotated[int, typer.Option(min=0, max=10, help="Retries when an answer fails validation.")] = 1,
     http_retries: Annotated[
         int, typer.Option(min=0, max=20, help="Retries of a failed request (429 honours Retry-After, 5xx).")
     ] = 6,
+    timeout: TimeoutOption = None,
+    max_output_tokens: MaxOutputOption = None,
+    strict: StrictOption = None,
     progress: Annotated[
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
@@ -231,6 +272,9 @@ def batch_run(
         "mode": mode,
         "max_retries": retries,
         "http_retries": http_retries,
+        "timeout": timeout,
+        "max_output_tokens": max_output_tokens,
+        "strict": strict,
     }
     with _expected_failures():
         chosen = choose_engine(engine.value, settings)
@@ -264,19 +308,23 @@ def batch_run(
         raise typer.Exit(1)
 
 
-def _offline_config(model: str | None, mode: str | None, base_url: str | None = None):
+def _offline_config(model: str | None, mode: str | None, base_url: str | None = None, **limits):
     """The LLM settings for preparing or collecting a batch: no key is needed to write or read
-    files (vLLM's `run_batch` needs no server at all), so none is required here."""
+    files (vLLM's `run_batch` needs no server at all), so none is required here. `limits` are
+    max_output_tokens and strict."""
     import os
 
     from summarizer.engines.llm import DEFAULT_OPENAI_MODEL, LLMConfig
 
     try:
-        return LLMConfig.resolve(model=model, mode=mode, base_url=base_url)
+        return LLMConfig.resolve(model=model, mode=mode, base_url=base_url, **limits)
     except SummarizerError:
+        placeholder = LLMConfig.resolve(model="-", base_url="http://-", **limits)  # checks the limits
         return LLMConfig(
             model=model or os.environ.get("SUMMARIZER_MODEL") or DEFAULT_OPENAI_MODEL,
             mode=(mode or os.environ.get("SUMMARIZER_MODE") or "auto"),
+            max_output_tokens=placeholder.max_output_tokens,
+            strict=placeholder.strict,
         )
 
 
@@ -293,6 +341,8 @@ def batch_prepare(
     output: Annotated[Path, typer.Option("--output", "-o", help="The request file to write (JSONL).")],
     model: ModelOption = None,
     mode: ModeOption = None,
+    max_output_tokens: MaxOutputOption = None,
+    strict: StrictOption = None,
 ) -> None:
     """Write the Batch API request file (and its sidecar of article texts) without sending it."""
     from summarizer.batch import Failure, iter_inputs
@@ -305,7 +355,8 @@ def batch_prepare(
         else:
             articles.append(item)
     with _expected_failures():
-        result = prepare(articles, _offline_config(model, mode), output)
+        config = _offline_config(model, mode, max_output_tokens=max_output_tokens, strict=strict)
+        result = prepare(articles, config, output)
     for warning in result.warnings:
         _say(f"warning: {warning}")
     _say(f"wrote {result.count} requests to {result.requests_path} (texts in {result.articles_path})")

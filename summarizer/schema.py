@@ -235,6 +235,14 @@ class AllegationDraft(_AllegationFields, _Grounded):
     """An allegation as an engine reports it."""
 
 
+class Rejection(_Model):
+    """Part of an engine's answer that validation could not keep, and why."""
+
+    item: str = Field(description="'statements[3]', or 'statements[3].date' for one field")
+    reason: str
+    dropped: bool = Field(default=True, description="False when the item was kept without the field.")
+
+
 class ArticleExtraction(_Model):
     """Everything an engine reads from one article, before normalization."""
 
@@ -314,14 +322,6 @@ class ArticleExtraction(_Model):
         return data
 
 
-class Rejection(_Model):
-    """Part of an engine's answer that validation could not keep, and why."""
-
-    item: str = Field(description="'statements[3]', or 'statements[3].date' for one field")
-    reason: str
-    dropped: bool = Field(default=True, description="False when the item was kept without the field.")
-
-
 def _reason(errors: list[Any]) -> str:
     parts = []
     for error in errors[:3]:
@@ -365,14 +365,15 @@ def _valid_items(
 
 def bare_schema(node: Any, *, root: bool = True) -> Any:
     """A JSON Schema without `description` and `title` keywords (property names are kept), but
-    for the root's title: instructor names the tool or response format after it."""
+    for the root's: instructor names the tool or response format after the title, and describes
+    the tool with the description."""
     if isinstance(node, list):
         return [bare_schema(x, root=False) for x in node]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key == "description" or (key == "title" and not root):
+        if key in ("description", "title") and not root:
             continue
         if key in ("properties", "$defs") and isinstance(value, dict):
             out[key] = {name: bare_schema(sub, root=False) for name, sub in value.items()}

@@ -238,15 +238,25 @@ def test_request_body_for_tools_mode_forces_the_tool_call() -> None:
     assert body["messages"] == build_messages(ARTICLES[0])
 
 
-def test_request_body_for_json_schema_mode_carries_the_draft_schema() -> None:
+def test_request_body_for_json_schema_mode_carries_the_strict_draft_schema() -> None:
+    from test_strict_schema import strict_violations
+
+    from summarizer.engines.calls import output_budget
+    from summarizer.engines.strict_schema import draft_schema
+
     for mode in ("auto", "json_schema"):
         body = request_body(ARTICLES[1], config(mode=mode))
         assert body["response_format"] == {
             "type": "json_schema",
-            "json_schema": {"name": "ArticleExtraction", "schema": ArticleExtraction.model_json_schema()},
+            "json_schema": {"name": "ArticleExtraction", "schema": draft_schema(), "strict": True},
         }
+        assert strict_violations(body["response_format"]["json_schema"]["schema"]) == []
+        assert body["max_tokens"] == output_budget(ARTICLES[1].text)
         assert "tools" not in body
         assert body["messages"][1]["content"] == ARTICLES[1].text
+    # OpenAI's Batch API gets the limit under the name OpenAI wants for chat completions
+    openai_line = request_body(ARTICLES[1], LLMConfig(model="gpt-4o-mini", max_output_tokens=900))
+    assert openai_line["max_completion_tokens"] == 900 and "max_tokens" not in openai_line
 
 
 def test_request_body_for_json_modes_puts_the_schema_in_the_system_message() -> None:

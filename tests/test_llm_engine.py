@@ -100,6 +100,21 @@ def test_request_is_deterministic_and_sends_the_article_alone_as_user_message(ll
 
 
 @pytest.mark.vcr
+def test_request_carries_the_strict_schema_with_strict_true_and_an_output_limit(llm_base_url, vcr):
+    from test_strict_schema import strict_violations
+
+    from summarizer.engines.calls import output_budget
+
+    article = read_path(SEED)
+    make("seed", llm_base_url).summarize(article)
+    (body,) = cassette_requests(vcr)
+    wrapper = body["response_format"]["json_schema"]
+    assert wrapper["strict"] is True and wrapper["name"] == "ArticleExtraction"
+    assert strict_violations(wrapper["schema"]) == []
+    assert body["max_tokens"] == output_budget(article.text) and "max_completion_tokens" not in body
+
+
+@pytest.mark.vcr
 def test_invented_quote_is_retried_then_dropped_or_demoted_with_warnings(llm_base_url, vcr):
     article = read_path(SEED)
     summary = make("invented_quote", llm_base_url, max_retries=1).summarize(article)
@@ -135,9 +150,10 @@ def test_invented_quote_corrected_on_retry_leaves_no_warning(llm_base_url):
 
 
 @pytest.mark.vcr
-def test_server_error_after_http_retries_raises_server_error(llm_base_url):
-    with pytest.raises(ServerError, match=r"HTTP 500 after 1 retries"):
+def test_server_error_after_http_retries_raises_server_error_counting_the_requests(llm_base_url):
+    with pytest.raises(ServerError, match=r"answered HTTP 500 \(2 requests; no retry left\)") as info:
         make("server_error", llm_base_url, http_retries=1).summarize(read_path(SEED))
+    assert info.value.requests == 2
 
 
 @pytest.mark.vcr
@@ -191,5 +207,10 @@ def test_cassettes_hold_no_key_and_no_authorization_header():
 def test_an_answer_that_is_never_json_fails_with_one_clear_error(llm_base_url):
     from summarizer.errors import LLMError
 
-    with pytest.raises(LLMError, match=r"the model gave no valid summary after 2 attempts"):
+    with pytest.raises(LLMError) as info:
         make("malformed", llm_base_url, max_retries=1).summarize(read_path(SEED))
+    assert str(info.value) == (
+        "the model gave no valid summary in 2 answers (2 requests): "
+        "the answer is not JSON (Invalid JSON: expected value at line 1 column 1)"
+    )
+    assert info.value.requests == 2 and info.value.usage.total_tokens > 0

@@ -50,7 +50,7 @@ def models_server(owned_by: str | None) -> Iterator[str]:
 @pytest.mark.parametrize(
     ("owned_by", "mode"),
     [
-        ("llamacpp", "tools"),
+        ("llamacpp", "json_schema"),
         ("me", "tools"),
         ("vllm", "json_schema"),
         ("library", "json_schema"),

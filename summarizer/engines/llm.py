@@ -22,17 +22,22 @@ from urllib.parse import urlparse
 from pydantic import ValidationError
 
 from summarizer.article import Article
-from summarizer.errors import AuthenticationError, ConfigError, LLMError, ServerError
+from summarizer.engines.calls import Call, async_deadline_transport, deadline_transport, output_budget
+from summarizer.engines.strict_schema import DraftModel
+from summarizer.errors import ConfigError, LLMError
 from summarizer.normalize.grounding import grounding_context
 from summarizer.resources import prompt, prompt_version
-from summarizer.schema import ArticleExtraction, Meta, Usage
+from summarizer.schema import ArticleExtraction, Meta
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MODES = ("json_schema", "tools", "json", "md_json")
 """Instructor modes a user may choose with --mode; `auto` picks one for the server."""
 
 _OPENAI_HOSTS = {"api.openai.com"}
-_TOOL_SERVERS = {"llamacpp", "llama.cpp", "me"}  # `owned_by` of llama.cpp / llama-cpp-python
+_TOOL_SERVERS = {"me"}
+"""`owned_by` of servers that refuse `response_format: json_schema` but grammar-constrain forced
+tool calls: llama-cpp-python's server (see the README's "Modes" for the sources)."""
+DEFAULT_TIMEOUT = 300.0
 _KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
 
 
@@ -48,7 +53,13 @@ class LLMConfig:
     """Validation retries after the first answer: the model is shown what failed and tries again."""
     http_retries: int = 2
     """Retries of a failed HTTP request (connection errors, 408, 429, 5xx), with backoff."""
-    timeout: float = 120.0
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds one article may cost in all: every request, retry and wait included."""
+    max_output_tokens: int | None = None
+    """The output limit of every request; None sizes it from the article."""
+    strict: bool = True
+    """Send `strict: true` with a json_schema response format (OpenAI enforces the schema
+    only then; other servers ignore the flag and constrain the output anyway)."""
 
     @classmethod
     def resolve(
@@ -61,9 +72,12 @@ class LLMConfig:
         max_retries: int | None = None,
         http_retries: int | None = None,
         timeout: float | None = None,
+        max_output_tokens: int | None = None,
+        strict: bool | None = None,
         env: dict[str, str] | None = None,
     ) -> LLMConfig:
-        """Arguments first, then SUMMARIZER_MODEL / OPENAI_BASE_URL / OPENAI_API_KEY / SUMMARIZER_MODE."""
+        """Arguments first, then SUMMARIZER_MODEL / OPENAI_BASE_URL / OPENAI_API_KEY /
+        SUMMARIZER_MODE / SUMMARIZER_TIMEOUT / SUMMARIZER_MAX_OUTPUT_TOKENS / SUMMARIZER_STRICT."""
         env = dict(os.environ) if env is None else env
         base_url = base_url or env.get("OPENAI_BASE_URL") or None
         api_key = api_key or env.get("OPENAI_API_KEY") or None
@@ -89,8 +103,37 @@ class LLMConfig:
             mode=mode,
             max_retries=2 if max_retries is None else max_retries,
             http_retries=2 if http_retries is None else http_retries,
-            timeout=120.0 if timeout is None else timeout,
+            timeout=_positive(timeout, env, "SUMMARIZER_TIMEOUT", float) or DEFAULT_TIMEOUT,
+            max_output_tokens=_positive(max_output_tokens, env, "SUMMARIZER_MAX_OUTPUT_TOKENS", int),
+            strict=_flag(strict, env, "SUMMARIZER_STRICT"),
         )
+
+
+def _positive(value: Any, env: dict[str, str], name: str, kind: type) -> Any:
+    """`value`, else the environment's `name`, checked to be a positive number; None if unset."""
+    source = f"{name}={env.get(name)!r}" if value is None else repr(value)
+    if value is None:
+        value = env.get(name) or None
+        if value is None:
+            return None
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source} is not a number") from None
+    if not number > 0 or number != number or number == float("inf"):
+        raise ConfigError(f"{source} must be a positive number")
+    return number
+
+
+def _flag(value: bool | None, env: dict[str, str], name: str) -> bool:
+    if value is not None:
+        return value
+    raw = (env.get(name) or "1").strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r}: use 1 or 0")
 
 
 def is_configured(env: dict[str, str] | None = None) -> bool:
@@ -147,33 +190,16 @@ def lenient_parse(completion: Any) -> ArticleExtraction | None:
     """Parse the last answer without the grounding checks, so normalization can keep what holds.
 
     Used once the retries are spent: items whose evidence is still not in the article are then
-    dropped one by one (with a warning) instead of losing the whole article.
+    dropped one by one (with a warning) instead of losing the whole article. Nulls written under
+    strict mode read as the defaults they stand for.
     """
     raw = _raw_answer(completion)
     if not raw:
         return None
     try:
-        return ArticleExtraction.model_validate(json.loads(raw))
-    except (json.JSONDecodeError, ValidationError):
+        return DraftModel.model_validate(json.loads(raw))
+    except (json.JSONDecodeError, ValidationError, TypeError):
         return None
-
-
-class _UsageMeter:
-    """Sums token usage over every attempt of one request (instructor's hook sees each)."""
-
-    def __init__(self) -> None:
-        self.usage = Usage()
-        self.attempts = 0
-
-    def __call__(self, response: Any) -> None:
-        self.attempts += 1
-        usage = getattr(response, "usage", None)
-        if usage is not None:
-            self.usage = self.usage + Usage(
-                prompt_tokens=usage.prompt_tokens or 0,
-                completion_tokens=usage.completion_tokens or 0,
-                total_tokens=usage.total_tokens or 0,
-            )
 
 
 def _memoize_async_validator_check() -> None:
@@ -210,20 +236,19 @@ class LLMEngine:
         _memoize_async_validator_check()
         # instructor wraps a plain model in a new class on every request (and rebuilds its
         # schema); wrapped once here, the same class and its cached schema serve every request.
-        self._response_model = instructor.openai_schema(ArticleExtraction)
+        self._response_model = instructor.openai_schema(DraftModel)
 
         self.config = config
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
+        # HTTP retries are Call's (bounded by the article's deadline), never the SDK's
         kwargs: dict[str, Any] = {
             "api_key": config.api_key or "not-needed",
             "base_url": config.base_url,
-            "max_retries": config.http_retries,
+            "max_retries": 0,
             "timeout": config.timeout,
         }
-        if http_client is not None:
-            kwargs["http_client"] = http_client
-        self._openai = openai.OpenAI(**kwargs)
-        self._async_kwargs = {k: v for k, v in kwargs.items() if k != "http_client"}
+        self._openai = openai.OpenAI(**kwargs, http_client=http_client or _http_client(config, sync=True))
+        self._async_kwargs = kwargs
         self._aopenai: Any = None
         self._mode: str | None = None if config.mode == "auto" else config.mode
 
@@ -237,15 +262,13 @@ class LLMEngine:
         return self._mode
 
     def _detect_mode(self) -> str:
-        """JSON schema outputs for OpenAI, vLLM and Ollama; forced tool calls for llama.cpp.
-
-        llama.cpp's server rejects `response_format: json_schema` but grammar-constrains tool
-        calls. It says who it is in `owned_by` of GET /models; one cheap request settles it.
-        """
+        """`json_schema` wherever the server grammar-constrains it (OpenAI, vLLM, Ollama,
+        llama.cpp's llama-server); forced tool calls for llama-cpp-python's server, which
+        refuses json_schema. The server says who it is in `owned_by` of GET /models."""
         if _is_openai(self.config.base_url):
             return "json_schema"
         try:
-            models = self._openai.with_options(max_retries=0, timeout=10).models.list()
+            models = self._openai.with_options(timeout=min(10.0, self.config.timeout)).models.list()
             owners = {str(getattr(m, "owned_by", "")).lower() for m in models.data}
         except Exception:
             return "json_schema"
@@ -272,111 +295,108 @@ class LLMEngine:
             "temperature": 0,
         }
 
-    def _meta(self, meter: _UsageMeter) -> Meta:
+    def new_call(self, article: Article) -> Call:
+        """The bounds of one article's requests: deadline, retries, output limit, strictness."""
+        return Call(
+            timeout=self.config.timeout,
+            http_retries=self.config.http_retries,
+            max_tokens=output_budget(article.text, self.config.max_output_tokens),
+            max_tokens_key="max_completion_tokens" if _is_openai(self.config.base_url) else "max_tokens",
+            strict=self.config.strict,
+        )
+
+    def _meta(self, call: Call) -> Meta:
         return Meta(
             engine="llm",
             model=self.config.model,
             mode=self.mode,
             prompt_version=prompt_version(),
-            attempts=max(meter.attempts, 1),
-            usage=meter.usage,
+            attempts=max(call.answers, 1),
+            usage=call.usage,
         )
 
-    def _client(self, raw: Any) -> tuple[Any, _UsageMeter]:
-        """An instructor client over `raw` (sync or async openai), with a meter on its answers.
+    def _client(self, raw: Any, call: Call) -> Any:
+        """An instructor client whose requests go through `call` (sync or async openai).
 
-        Built per article: the meter counts that article's attempts and tokens, and instructor's
-        hooks belong to the client.
+        Built per article: `call` adds the output limit and `strict`, counts and bounds the
+        requests, and keeps every answer. instructor's own JSON_SCHEMA handler cannot send
+        `strict`, so it is added on the way out rather than by replacing the handler.
         """
         import instructor
 
-        client = instructor.from_openai(raw, mode=self._instructor_mode())
-        meter = _UsageMeter()
-        client.on("completion:response", meter)
-        return client, meter
+        mode = self._instructor_mode()
+        is_async = isinstance(raw, _async_openai())
+        create = instructor.patch(create=call.wrap(raw.chat.completions.create, is_async=is_async), mode=mode)
+        kind = instructor.AsyncInstructor if is_async else instructor.Instructor
+        return kind(client=raw, create=create, mode=mode)
 
     def extract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
         """Ask the model for the draft of one article (blocking)."""
-        client, meter = self._client(self._openai)
+        call = self.new_call(article)
+        client = self._client(self._openai, call)
         try:
-            with grounding_context(article.text):
+            with grounding_context(article.text), call.scope():
                 draft = client.chat.completions.create(**self._request(article))
         except Exception as exc:
-            draft = self._recover(exc)  # outside the context: the last answer is read leniently
-        return draft, self._meta(meter)
+            draft = self._recover(exc, call)  # outside the context: the last answer is read leniently
+        return draft, self._meta(call)
 
     async def aextract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
         """Ask the model for the draft of one article (asyncio)."""
         if self._aopenai is None:
             import openai
 
-            self._aopenai = openai.AsyncOpenAI(**self._async_kwargs)
-        client, meter = self._client(self._aopenai)
+            self._aopenai = openai.AsyncOpenAI(
+                **self._async_kwargs, http_client=_http_client(self.config, sync=False)
+            )
+        call = self.new_call(article)
+        client = self._client(self._aopenai, call)
         try:
-            with grounding_context(article.text):
+            with grounding_context(article.text), call.scope():
                 draft = await client.chat.completions.create(**self._request(article))
         except Exception as exc:
-            draft = self._recover(exc)  # outside the context: the last answer is read leniently
-        return draft, self._meta(meter)
+            draft = self._recover(exc, call)  # outside the context: the last answer is read leniently
+        return draft, self._meta(call)
 
-    def _recover(self, exc: Exception) -> ArticleExtraction:
+    def _recover(self, exc: Exception, call: Call) -> ArticleExtraction:
         """Keep what the last answer grounds, or raise the typed error that says what failed."""
-        api_error = _api_error(exc)
-        if api_error is not None:
-            raise _map_api_error(api_error, self.config) from None
-        completion = getattr(exc, "last_completion", None)
-        draft = lenient_parse(completion) if completion is not None else None
-        if draft is not None:
-            return draft
-        detail = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        raise LLMError(
-            f"the model gave no valid summary after {self.config.max_retries + 1} attempts: {detail[:300]}"
-        ) from None
+        where = public_url(self.config.base_url)
+        if call.failure is None and not call.cut() and call.last is not None:
+            draft = lenient_parse(call.last)
+            if draft is not None:
+                return draft
+        error = call.error(where, self.config.model, exc)
+        error.args = (redact(str(error), _secret(self.config.api_key)),)
+        raise error from None
 
 
-def _api_error(exc: BaseException) -> BaseException | None:
-    """The openai error behind `exc` (instructor wraps them), if there is one."""
+def _secret(key: str | None) -> str | None:
+    """The key to cut out of messages: one too short to be a real key ("k", "x") would cut
+    letters out of every word."""
+    return key if key and len(key) >= 8 else None
+
+
+def _async_openai() -> type:
     import openai
 
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, openai.APIError):
-            return current
-        last = getattr(current, "last_attempt", None)  # tenacity's RetryError
-        inner = last.exception() if last is not None and hasattr(last, "exception") else None
-        current = inner or current.__cause__ or current.__context__
-    return None
+    return openai.AsyncOpenAI
+
+
+def _http_client(config: LLMConfig, *, sync: bool) -> Any:
+    """An httpx2 client whose transport holds every request to its article's deadline."""
+    import httpx2
+
+    limits = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
+    if sync:
+        transport = deadline_transport(httpx2.HTTPTransport(limits=limits))
+        return httpx2.Client(transport=transport, timeout=config.timeout)
+    atransport = async_deadline_transport(httpx2.AsyncHTTPTransport(limits=limits))
+    return httpx2.AsyncClient(transport=atransport, timeout=config.timeout)
 
 
 def _map_api_error(exc: BaseException, config: LLMConfig) -> LLMError:
-    import openai
-
-    where = public_url(config.base_url)
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return AuthenticationError(
-            f"the server at {where} refused the API key (HTTP {exc.status_code}): check OPENAI_API_KEY"
-        )
-    if isinstance(exc, openai.NotFoundError):
-        return ServerError(f"the server at {where} does not know model {config.model!r} (HTTP 404)")
-    if isinstance(exc, openai.APIStatusError):
-        detail = redact(_error_message(exc), config.api_key)
-        return ServerError(
-            f"the server at {where} answered HTTP {exc.status_code} after "
-            f"{config.http_retries} retries: {detail}"
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return ServerError(f"the server at {where} did not answer within {config.timeout:g} s")
-    if isinstance(exc, openai.APIConnectionError):
-        return ServerError(f"cannot reach the server at {where}: is it running?")
-    return LLMError(redact(f"the model call failed: {exc}", config.api_key)[:300])
-
-
-def _error_message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])[:200]
-    return str(getattr(exc, "message", "") or exc)[:200]
+    """An openai error from a call the SDK made (and retried) itself, as a typed error."""
+    call = Call(timeout=config.timeout, http_retries=config.http_retries, max_tokens=0, failure=exc)
+    error = call.error(public_url(config.base_url), config.model)
+    error.args = (redact(str(error), _secret(config.api_key)),)
+    return error
