@@ -43,3 +43,34 @@ def test_no_module_imports_the_llm_stack_at_module_level():
 def test_the_check_sees_a_module_level_import():
     source = ROOT / "tests" / "test_architecture.py"
     assert "ast" in module_level_imports(source) and "openai" not in module_level_imports(source)
+
+
+def _modules_loaded_by(argv: list[str]) -> list[str]:
+    """The summarizer, pydantic and LLM modules a CLI invocation imports (run in a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom summarizer.cli import main\nsys.argv = ['summarizer', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'summarizer', 'pydantic', 'openai', 'instructor'}), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=ROOT)
+    return ast.literal_eval(done.stderr.strip().splitlines()[-1])
+
+
+def test_help_imports_no_engine_normalization_schema_or_pydantic():
+    loaded = _modules_loaded_by(["--help"])
+    assert "summarizer.cli" in loaded
+    assert not [m for m in loaded if m.startswith(("pydantic", "summarizer.engines", "summarizer.normalize"))]
+    assert "summarizer.schema" not in loaded and "summarizer.api" not in loaded
+
+
+def test_schema_prints_the_exported_file_without_building_models():
+    loaded = _modules_loaded_by(["schema"])
+    assert "summarizer.resources" in loaded
+    # typer 0.29 itself imports pydantic to coerce parameters; the project's models stay unbuilt
+    assert not [
+        m for m in loaded if m.startswith(("summarizer.schema", "summarizer.engines", "summarizer.normalize"))
+    ]
