@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from summarizer import engines
 from summarizer.article import Article, from_text, parse_date
-from summarizer.engines.llm import LLMConfig, LLMEngine, is_configured, public_url
-from summarizer.engines.rules import RulesEngine
-from summarizer.errors import ConfigError
 from summarizer.normalize.pipeline import normalize
 from summarizer.schema import ArticleSummary
+
+if TYPE_CHECKING:
+    from summarizer.engines.llm import LLMConfig
 
 
 def as_article(
@@ -43,42 +44,33 @@ def as_article(
     return replace(article, **changes) if changes else article
 
 
-ENGINES = ("auto", "llm", "rules")
+ENGINES = ("auto", *engines.engine_names())
+"""The names `engine=` accepts: auto, then every registered engine (summarizer.engines)."""
 
 
 def choose_engine(engine: str = "auto", settings: dict[str, Any] | None = None) -> str:
-    """`llm` or `rules`: `auto` takes the LLM when one is configured (a key or a base URL, as
+    """The engine's name: `auto` takes the LLM when one is configured (a key or a base URL, as
     arguments or in the environment), the offline rules engine otherwise."""
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown engine {engine!r}: choose {', '.join(ENGINES)}")
-    if engine != "auto":
-        return engine
-    settings = settings or {}
-    configured = settings.get("api_key") or settings.get("base_url") or is_configured()
-    return "llm" if configured else "rules"
+    return engines.choose(engine, settings or {})
 
 
 class Summarizer:
     """Summarizes articles with one engine, reusing it (and its connections) between articles."""
 
     def __init__(self, config: LLMConfig | None = None, *, engine: str = "auto", **settings: Any) -> None:
-        """`engine` is auto, llm or rules. For the LLM: `config`, or the settings of
-        `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...)."""
-        self.engine_name = "llm" if config is not None else choose_engine(engine, settings)
-        self.config: LLMConfig | None = None
-        self.engine: LLMEngine | RulesEngine
-        if self.engine_name == "llm":
-            self.config = config or LLMConfig.resolve(**settings)
-            self.engine = LLMEngine(self.config)
-        else:
-            self.engine = RulesEngine()
+        """`engine` is auto or a registered engine (llm, rules). For the LLM: `config`, or the
+        settings of `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...)."""
+        if config is not None:
+            settings = {**settings, "config": config}
+            engine = "llm"
+        self.engine_name = choose_engine(engine, settings)
+        self._spec = engines.spec(self.engine_name)
+        self.engine: engines.Engine = self._spec.build(settings)
+        self.config: LLMConfig | None = getattr(self.engine, "config", None)
 
     def describe(self) -> str:
         """One line saying which engine reads the articles, for the CLI's stderr."""
-        if self.config is None:
-            return "engine: rules (offline; no OPENAI_API_KEY or OPENAI_BASE_URL configured)"
-        where = public_url(self.config.base_url) if self.config.base_url else "OpenAI"
-        return f"engine: llm ({self.config.model} at {where})"
+        return self._spec.describe(self.engine)
 
     def summarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
         """Summarize one article (blocking)."""
