@@ -1,29 +1,9 @@
-"""Score summaries against gold annotations, item by item.
+"""Scoring: items of one article matched one to one with gold items, counted per type.
 
-The contract is ../shared/eval/FORMAT.md. A summary is never compared as a whole document: its
-meetings, statements and allegations are matched one to one with the gold items of the same
-article, and precision, recall and F1 are micro-averaged (true/false positives and misses summed
-over all articles, then divided), so a long article weighs in proportion to what it contains.
-
-Matching rules, in short:
-
-* statements match when the token F1 of their `content` is at least 0.5, best pairs first;
-  speaker agreement is then reported on the matched pairs;
-* meetings are unfolded into unordered participant pairs; two pairs match when both names agree
-  in either order; a matched pair's date is right when both dates are equal (two nulls included);
-* allegations match when one accused name agrees and the `claim` token F1 is at least 0.3.
-
-Two names agree when they share a word that is neither a title nor a stop word, so
-"Chinese President Xi Jinping" and "Xi" agree but "Chinese President Xi Jinping" and
-"President Obama" do not.
-
-This module is pure standard library on purpose: scoring must run without the LLM stack, and its
-numbers must not change when that stack does.
-"""
+See the package docstring (summarizer.evaluate) for the matching rules."""
 
 from __future__ import annotations
 
-import json
 import re
 import string
 import unicodedata
@@ -31,39 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from summarizer.errors import InputError
-
-__all__ = [
-    "ALLEGATION_CLAIM_THRESHOLD",
-    "STATEMENT_CONTENT_THRESHOLD",
-    "STOP_WORDS",
-    "TITLE_WORDS",
-    "AllegationScores",
-    "ArticleScores",
-    "Counts",
-    "EvalInputError",
-    "EvalReport",
-    "MeetingScores",
-    "ParticipantPair",
-    "PredictionSet",
-    "StatementScores",
-    "evaluate",
-    "format_report",
-    "load_gold",
-    "load_predictions",
-    "meeting_pairs",
-    "name_of",
-    "name_words",
-    "names_agree",
-    "speakers_agree",
-    "token_f1",
-    "tokens",
-]
-
-Json = dict[str, Any]
+from summarizer.evaluate.loading import EvalInputError, Json
 
 STATEMENT_CONTENT_THRESHOLD = 0.5
 """Minimum content token F1 (inclusive) for a predicted statement to match a gold one."""
@@ -72,10 +22,6 @@ ALLEGATION_CLAIM_THRESHOLD = 0.3
 """Minimum claim token F1 (inclusive) for a predicted allegation to match a gold one.
 
 Lower than for statements because a claim is a paraphrase more often than a quotation."""
-
-
-class EvalInputError(InputError, ValueError):
-    """A gold or prediction file cannot be read: the message names the file (and line)."""
 
 
 # --------------------------------------------------------------------------- tokens and F1
@@ -722,179 +668,3 @@ def evaluate(gold: Mapping[str, Json], pred: Mapping[str, Json]) -> EvalReport:
         report.articles.append(_score_article(report, article_id, gold_doc, pred_doc))
     report.extra_ids = sorted(article_id for article_id in pred if article_id not in gold)
     return report
-
-
-# --------------------------------------------------------------------------- report text
-
-
-def _format_row(label: str, articles: int, counts: Counts) -> str:
-    if articles == 0:
-        return f"{label:<20}{articles:>9}   not annotated in gold"
-    return (
-        f"{label:<20}{articles:>9}{counts.tp:>7}{counts.fp:>7}{counts.fn:>7}"
-        f"{counts.precision:>11.3f}{counts.recall:>8.3f}{counts.f1:>8.3f}"
-    )
-
-
-def _format_rate(label: str, value: float | None, numerator: int, denominator: int) -> str:
-    shown = "n/a" if value is None else f"{value:.3f}"
-    return f"{label:<28}{shown} ({numerator}/{denominator})"
-
-
-def format_report(report: EvalReport) -> str:
-    """A plain-text table for a terminal: per type P, R, F1 and counts, then secondary rates."""
-    statements, meetings = report.statements, report.meetings
-    lines = [
-        f"articles: {report.articles_scored} scored, {report.missing} missing, "
-        f"{report.extra} extra, {report.error_rows} error rows",
-        "",
-        f"{'type':<20}{'articles':>9}{'tp':>7}{'fp':>7}{'fn':>7}{'precision':>11}{'recall':>8}{'f1':>8}",
-        _format_row("statements", statements.articles, statements.counts),
-        _format_row("  + same speaker", statements.articles, statements.speaker),
-        _format_row("meeting pairs", meetings.articles, meetings.counts),
-        _format_row("allegations", report.allegations.articles, report.allegations.counts),
-        "",
-        _format_rate(
-            "direct-quote recall:",
-            statements.direct_recall,
-            statements.direct_matched,
-            statements.direct_gold,
-        ),
-        _format_rate(
-            "speech recall:",
-            statements.speech_recall,
-            statements.speech_matched,
-            statements.speech_gold,
-        ),
-        _format_rate(
-            "meeting date accuracy:",
-            meetings.date_accuracy,
-            meetings.dates_right,
-            meetings.counts.tp,
-        ),
-    ]
-    return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- loading
-
-
-class PredictionSet(dict[str, Json]):
-    """Predictions keyed by article id, remembering the error rows the loader skipped.
-
-    Error rows (`{"id": ..., "error": ...}` without `article`) are what a batch run writes for
-    an article it could not summarise; they are not predictions, but a report should say how
-    many there were.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.error_ids: list[str] = []
-
-    @property
-    def error_rows(self) -> int:
-        return len(self.error_ids)
-
-
-def _read_jsonl(path: Path) -> Iterator[tuple[str, object]]:
-    """Yield (location, parsed value) for each non-blank line, failing with file and line."""
-    with _open(path) as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                yield where, json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvalInputError(f"{where}: malformed JSON: {exc.msg} (column {exc.colno})") from exc
-
-
-def _read_json(path: Path) -> Iterator[tuple[str, object]]:
-    """Yield the object of a .json file, or each element when it holds a list of objects."""
-    with _open(path) as handle:
-        try:
-            value = json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise EvalInputError(
-                f"{path}:{exc.lineno}: malformed JSON: {exc.msg} (column {exc.colno})"
-            ) from exc
-    if isinstance(value, list):
-        for index, element in enumerate(value):
-            yield f"{path}[{index}]", element
-    else:
-        yield str(path), value
-
-
-def _open(path: Path) -> TextIO:
-    """Open as UTF-8 (a byte-order mark is tolerated) or explain why the file is unreadable."""
-    try:
-        return path.open(encoding="utf-8-sig")
-    except OSError as exc:
-        raise EvalInputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-
-
-def _rows(path: Path) -> Iterator[tuple[str, object]]:
-    """Rows of a JSONL file, a .json file, or every *.json / *.jsonl file of a folder."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in {".json", ".jsonl"})
-        if not files:
-            raise EvalInputError(f"{path}: folder holds no *.json or *.jsonl file")
-        for file in files:
-            yield from _rows(file)
-    elif not path.exists():
-        raise EvalInputError(f"{path}: no such file or folder")
-    elif path.suffix == ".json":
-        yield from _read_json(path)
-    else:
-        yield from _read_jsonl(path)
-
-
-def _as_object(row: object, where: str) -> Json:
-    """Every row must be a JSON object."""
-    if not isinstance(row, dict):
-        raise EvalInputError(f"{where}: expected a JSON object, got {type(row).__name__}")
-    return row
-
-
-def _article_id(row: Json, where: str) -> str:
-    """The row's `article.id`, which both gold and summaries carry."""
-    article = row.get("article")
-    article_id = article.get("id") if isinstance(article, Mapping) else None
-    if not isinstance(article_id, str) or not article_id:
-        raise EvalInputError(f"{where}: no article.id")
-    return article_id
-
-
-def _is_error_row(row: Json) -> bool:
-    return "error" in row and "article" not in row
-
-
-def _store(into: dict[str, Json], article_id: str, row: Json, where: str) -> None:
-    """Refuse a second row for one article: silently keeping either would hide a mistake."""
-    if article_id in into:
-        raise EvalInputError(f"{where}: article {article_id!r} appears twice")
-    into[article_id] = row
-
-
-def load_gold(path: str | Path) -> dict[str, Json]:
-    """Read a gold JSONL file into a dict keyed by `article.id`, in file order."""
-    gold: dict[str, Json] = {}
-    for where, value in _rows(Path(path)):
-        row = _as_object(value, where)
-        _store(gold, _article_id(row, where), row, where)
-    return gold
-
-
-def load_predictions(path: str | Path) -> PredictionSet:
-    """Read summaries from a JSONL file, a .json file, or a folder of *.json / *.jsonl files.
-
-    Error rows are skipped and remembered in `error_ids`; any other row must carry `article.id`.
-    """
-    predictions = PredictionSet()
-    for where, value in _rows(Path(path)):
-        row = _as_object(value, where)
-        if _is_error_row(row):
-            predictions.error_ids.append(str(row.get("id", "")))
-            continue
-        _store(predictions, _article_id(row, where), row, where)
-    return predictions
