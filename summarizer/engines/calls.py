@@ -357,7 +357,8 @@ class Call:
             message = error_message(failure)
             if failure.status_code == 400 and _is_context_error(failure, message):
                 return ContextLimitError(
-                    f"the article does not fit the model's context at {where} (HTTP 400: {message}): "
+                    f"the article does not fit the model's context at {where} "
+                    f"(HTTP 400, {self.count()}: {message}): "
                     "use a larger context (llama-server -c), a shorter article, or a lower "
                     "--max-output-tokens",
                     **info,
