@@ -258,3 +258,12 @@ def test_batch_article_costs_one_deadline_however_slow_the_server(server, tmp_pa
     assert all("within the 1.5 s deadline" in r["error"] and "1 request," in r["error"] for r in rows)
     assert len(seen.of("trickle")) - before[0] == 3  # one request per article, no retry of a timeout
     assert wait_for(lambda: len(seen.hung_up("trickle")) - before[1] == 3)
+
+
+def test_no_strict_sends_the_schema_without_the_flag_and_the_limit_still_goes(server):
+    url, seen = server
+    summarize("ok", url, strict=False, max_output_tokens=1234)
+    summarize("ok", url)
+    loose, strict = (body for _, _, body in seen.of("ok")[-2:])
+    assert "strict" not in loose["response_format"]["json_schema"] and loose["max_tokens"] == 1234
+    assert strict["response_format"]["json_schema"]["strict"] is True

@@ -227,7 +227,12 @@ def _memoize_async_validator_check() -> None:
 
 
 class LLMEngine:
-    """Reads articles with one configured model. Build once, call for many articles."""
+    """Reads articles with one configured model. Build once, call for many articles.
+
+    An `http_client` of the caller's replaces the engine's own sync client; the article's
+    deadline then bounds the requests and retries, but not the reading of a slow body (that is
+    the engine's transport's job).
+    """
 
     def __init__(self, config: LLMConfig, *, http_client: Any = None) -> None:
         import instructor  # imported here: see the module docstring
