@@ -267,3 +267,25 @@ def test_no_strict_sends_the_schema_without_the_flag_and_the_limit_still_goes(se
     loose, strict = (body for _, _, body in seen.of("ok")[-2:])
     assert "strict" not in loose["response_format"]["json_schema"] and loose["max_tokens"] == 1234
     assert strict["response_format"]["json_schema"]["strict"] is True
+
+
+def test_an_answer_of_the_wrong_shape_names_the_failing_field(server):
+    url, seen = server
+    with pytest.raises(LLMError) as info:
+        summarize("wrong-shape", url, max_retries=1)
+    assert str(info.value).startswith("the model gave no valid summary in 2 answers (2 requests): summary: Field required")
+    assert "(and 1 more)" in str(info.value)  # the evidence that is not in the article
+    retry = seen.of("wrong-shape")[-1][2]
+    assert "is not in the article" in json.dumps(retry["messages"][2:])  # the model was told why
+
+
+def test_the_deadline_also_bounds_validation_retries(server):
+    url, seen = server
+    before = len(seen.of("slow-garbage"))
+    with pytest.raises(DeadlineError) as info:
+        summarize("slow-garbage", url, max_retries=10, timeout=2)
+    sent = len(seen.of("slow-garbage")) - before
+    assert 2 <= sent <= 4 and info.value.requests == sent  # not the 11 that ten retries allow
+    message = str(info.value)
+    assert message.startswith("no valid answer from") and "within the 2 s deadline" in message
+    assert f"; {sent} requests" in message and "; the last answer: the answer is not JSON" in message
