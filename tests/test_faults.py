@@ -25,6 +25,7 @@ from fault_server import CONTEXT_MESSAGE, USAGE, fault_server
 from summarizer import Summarizer
 from summarizer.article import read_path
 from summarizer.errors import (
+    AuthenticationError,
     ContextLimitError,
     DeadlineError,
     LLMError,
@@ -228,6 +229,9 @@ def test_each_failure_class_has_its_own_type(server):
         summarize("context", url)
     with pytest.raises(DeadlineError):
         summarize("hang", url, timeout=0.5)
+    with pytest.raises(AuthenticationError, match=r"refused the API key \(HTTP 401\)") as refused:
+        summarize("auth", url)
+    assert refused.value.requests == 1 and TEST_KEY not in str(refused.value)  # a 401 is not retried
 
 
 def test_asyncio_deadline_closes_the_connection_too(server):

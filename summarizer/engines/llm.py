@@ -111,7 +111,8 @@ class LLMConfig:
 
 def _positive(value: Any, env: dict[str, str], name: str, kind: type) -> Any:
     """`value`, else the environment's `name`, checked to be a positive number; None if unset."""
-    source = f"{name}={env.get(name)!r}" if value is None else repr(value)
+    label = name.removeprefix("SUMMARIZER_").lower()
+    source = f"{name}={env.get(name)!r}" if value is None else f"{label} {value!r}"
     if value is None:
         value = env.get(name) or None
         if value is None:
