@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 if [ $# -eq 0 ]; then
-  rm -rf cassettes/test_*/   # a full re-record drops cassettes of tests that no longer exist
+  # a full re-record drops cassettes of tests that no longer exist; the live llama.cpp ones
+  # come from a real server (scripts/live-llamacpp.sh) and are kept
+  find cassettes -mindepth 1 -maxdepth 1 -type d -name 'test_*' ! -name test_live_llamacpp -exec rm -rf {} +
 fi
 "$PY" -m pytest -m vcr --record-mode=rewrite -q "$@"
 "$PY" -m pytest -q

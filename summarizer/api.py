@@ -100,11 +100,14 @@ def summarize(
     or rules.
 
     `settings` are those of `LLMConfig.resolve`: model, base_url, api_key, mode, max_retries,
-    http_retries, timeout; unset ones come from the environment (OPENAI_API_KEY,
-    OPENAI_BASE_URL, SUMMARIZER_MODEL, SUMMARIZER_MODE).
+    http_retries, timeout (seconds for the whole article, retries included), max_output_tokens,
+    strict; unset ones come from the environment (OPENAI_API_KEY, OPENAI_BASE_URL,
+    SUMMARIZER_MODEL, SUMMARIZER_MODE, SUMMARIZER_TIMEOUT, SUMMARIZER_MAX_OUTPUT_TOKENS,
+    SUMMARIZER_STRICT).
 
     Raises `InputError` for an unreadable article, `ConfigError` when no model is configured,
-    `AuthenticationError` / `ServerError` / `LLMError` when the model's server fails.
+    `AuthenticationError` / `ServerError` (`ContextLimitError`, `DeadlineError`) /
+    `OutputLimitError` / `LLMError` when the model or its server fails.
     """
     return Summarizer(engine=engine, **settings).summarize(article, published=published, id=id, title=title)
 

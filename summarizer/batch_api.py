@@ -641,20 +641,26 @@ def _draft(body: dict[str, Any]) -> ArticleExtraction | str:
         raw = json.dumps(raw, ensure_ascii=False)
     choices = body.get("choices")
     choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
-    cut = " (cut off: the answer reached max_tokens)" if choice.get("finish_reason") == "length" else ""
+    if choice.get("finish_reason") == "length":
+        tokens = _usage(body.get("usage")).completion_tokens
+        limit = f" of {tokens} tokens" if tokens else ""
+        return (
+            f"the answer was cut at the output limit{limit} (finish_reason: length): "
+            "prepare the requests again with a higher --max-output-tokens"
+        )
     if not raw or not raw.strip():
         refusal = (choice.get("message") or {}).get("refusal") if isinstance(choice, dict) else None
-        return f"the model refused: {refusal}" if refusal else f"the model's answer is empty{cut}"
+        return f"the model refused: {refusal}" if refusal else "the model's answer is empty"
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        return f"the model's answer is not JSON ({exc.msg}){cut}"
+        return f"the model's answer is not JSON ({exc.msg})"
     try:
         return DraftModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "the answer"
-        return f"the model's answer does not fit the schema: {where}: {first.get('msg')}{cut}"
+        return f"the model's answer does not fit the schema: {where}: {first.get('msg')}"
 
 
 def _text(value: Any) -> str | None:

@@ -316,8 +316,13 @@ class ArticleExtraction(_Model):
                 data.pop(key)
                 continue
             data[key] = _valid_items(model, key, raw, rejected, ungrounded)
-        if ungrounded:
-            raise PydanticCustomError(UNGROUNDED, " ".join(ungrounded))
+        if ungrounded:  # raised here, so say too what the fields would have said
+            missing = [
+                f"{name}: Field required"
+                for name, f in cls.model_fields.items()
+                if f.is_required() and name not in data
+            ]
+            raise PydanticCustomError(UNGROUNDED, "; ".join([*missing, *ungrounded]))
         data["rejected"] = rejected
         return data
 

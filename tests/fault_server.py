@@ -20,6 +20,8 @@ Modes:
     huge        200, a body of 40 MB that never ends its JSON
     context     HTTP 400 `exceed_context_size_error`, as llama.cpp's llama-server words it
     garbage     200, prose instead of JSON in the content (with usage), on every request
+    slow-garbage  garbage after 0.7 s
+    wrong-shape 200, JSON of the wrong shape: no `summary`, a statement with evidence not in the article
     auth        HTTP 401
 
 Listens with a backlog of 1024 (`request_queue_size`): ThreadingHTTPServer's 5 overflows under
@@ -254,6 +256,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def fault_garbage(self, article: str, count: int) -> None:
         self._json(200, completion("I am sorry, here is a poem about the news instead."))
+
+    def fault_slow_garbage(self, article: str, count: int) -> None:
+        time.sleep(0.7)
+        self.fault_garbage(article, count)
+
+    def fault_wrong_shape(self, article: str, count: int) -> None:
+        draft = {"statements": [{"speaker": "X", "content": "c", "kind": "indirect", "evidence": ["not there"]}]}
+        self._json(200, completion(json.dumps(draft)))
 
     def fault_unknown(self, article: str, count: int) -> None:
         self._error(404, "unknown fault mode", "not_found_error")

@@ -600,3 +600,19 @@ def test_stub_serve_context_manager_serves_batches(tmp_path: Path) -> None:
         out = prepare(ARTICLES[:1], cfg, tmp_path / "requests.jsonl").requests_path
         (row,) = collect(submit(out, cfg), out, cfg)
     assert assert_grounded(row, ARTICLES[0].text) == 1
+
+
+def test_a_result_cut_at_the_output_limit_names_the_limit_and_the_option(tmp_path: Path) -> None:
+    out = tmp_path / "requests.jsonl"
+    prepare(ARTICLES[:1], config(max_output_tokens=64), out)
+    sent = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert sent["body"]["max_tokens"] == 64
+    cut = vllm_completion('{"summary": "The UN chief')
+    cut["choices"][0]["finish_reason"] = "length"
+    cut["usage"] = {"prompt_tokens": 900, "completion_tokens": 64, "total_tokens": 964}
+    results = write_results(tmp_path / "results.jsonl", [vllm_line(ARTICLES[0].id, cut)])
+    (row,) = collect(results, out, config(), client=NoServer())
+    assert row["error"] == (
+        "the answer was cut at the output limit of 64 tokens (finish_reason: length): "
+        "prepare the requests again with a higher --max-output-tokens"
+    )

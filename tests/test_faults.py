@@ -25,6 +25,7 @@ from fault_server import CONTEXT_MESSAGE, USAGE, fault_server
 from summarizer import Summarizer
 from summarizer.article import read_path
 from summarizer.errors import (
+    AuthenticationError,
     ContextLimitError,
     DeadlineError,
     LLMError,
@@ -228,6 +229,9 @@ def test_each_failure_class_has_its_own_type(server):
         summarize("context", url)
     with pytest.raises(DeadlineError):
         summarize("hang", url, timeout=0.5)
+    with pytest.raises(AuthenticationError, match=r"refused the API key \(HTTP 401\)") as refused:
+        summarize("auth", url)
+    assert refused.value.requests == 1 and TEST_KEY not in str(refused.value)  # a 401 is not retried
 
 
 def test_asyncio_deadline_closes_the_connection_too(server):
@@ -258,3 +262,35 @@ def test_batch_article_costs_one_deadline_however_slow_the_server(server, tmp_pa
     assert all("within the 1.5 s deadline" in r["error"] and "1 request," in r["error"] for r in rows)
     assert len(seen.of("trickle")) - before[0] == 3  # one request per article, no retry of a timeout
     assert wait_for(lambda: len(seen.hung_up("trickle")) - before[1] == 3)
+
+
+def test_no_strict_sends_the_schema_without_the_flag_and_the_limit_still_goes(server):
+    url, seen = server
+    summarize("ok", url, strict=False, max_output_tokens=1234)
+    summarize("ok", url)
+    loose, strict = (body for _, _, body in seen.of("ok")[-2:])
+    assert "strict" not in loose["response_format"]["json_schema"] and loose["max_tokens"] == 1234
+    assert strict["response_format"]["json_schema"]["strict"] is True
+
+
+def test_an_answer_of_the_wrong_shape_names_the_failing_field(server):
+    url, seen = server
+    with pytest.raises(LLMError) as info:
+        summarize("wrong-shape", url, max_retries=1)
+    assert str(info.value).startswith("the model gave no valid summary in 2 answers (2 requests): ")
+    assert "summary: Field required" in str(info.value)
+    assert "is not in the article" in str(info.value)  # the evidence that is not in the article
+    retry = seen.of("wrong-shape")[-1][2]
+    assert "is not in the article" in json.dumps(retry["messages"][2:])  # the model was told why
+
+
+def test_the_deadline_also_bounds_validation_retries(server):
+    url, seen = server
+    before = len(seen.of("slow-garbage"))
+    with pytest.raises(DeadlineError) as info:
+        summarize("slow-garbage", url, max_retries=10, timeout=2)
+    sent = len(seen.of("slow-garbage")) - before
+    assert 2 <= sent <= 4 and info.value.requests == sent  # not the 11 that ten retries allow
+    message = str(info.value)
+    assert message.startswith("no valid answer from") and "within the 2 s deadline" in message
+    assert f"; {sent} requests" in message and "; the last answer: the answer is not JSON" in message

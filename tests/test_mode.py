@@ -104,3 +104,30 @@ def test_credentials_in_a_base_url_never_reach_a_message():
     assert public_url("http://user:s3cret@llm.example:8080/v1") == "http://llm.example:8080/v1"
     assert public_url(None) == "api.openai.com"
     assert public_url("http://127.0.0.1:9/v1") == "http://127.0.0.1:9/v1"
+
+
+def test_limits_come_from_the_environment_and_bad_ones_are_one_line_errors():
+    from summarizer.errors import ConfigError
+
+    env = {"OPENAI_BASE_URL": "http://h/v1", "SUMMARIZER_MODEL": "m"}
+    config = LLMConfig.resolve(
+        env=env | {"SUMMARIZER_TIMEOUT": "45", "SUMMARIZER_MAX_OUTPUT_TOKENS": "900", "SUMMARIZER_STRICT": "0"}
+    )
+    assert (config.timeout, config.max_output_tokens, config.strict) == (45.0, 900, False)
+    defaults = LLMConfig.resolve(env=env)
+    assert (defaults.timeout, defaults.max_output_tokens, defaults.strict) == (300.0, None, True)
+    assert LLMConfig.resolve(timeout=5, strict=True, env=env | {"SUMMARIZER_TIMEOUT": "45"}).timeout == 5
+    for bad in ({"SUMMARIZER_TIMEOUT": "soon"}, {"SUMMARIZER_TIMEOUT": "-1"}, {"SUMMARIZER_STRICT": "maybe"},
+                {"SUMMARIZER_MAX_OUTPUT_TOKENS": "1.5"}):  # fmt: skip
+        with pytest.raises(ConfigError) as info:
+            LLMConfig.resolve(env=env | bad)
+        assert "\n" not in str(info.value) and next(iter(bad)) in str(info.value)
+
+
+def test_output_limit_is_sized_from_the_article_within_its_bounds():
+    from summarizer.engines.calls import OUTPUT_CEILING, OUTPUT_FLOOR, output_budget
+
+    assert output_budget("short") == OUTPUT_FLOOR
+    assert output_budget("x" * 4000) == 1024 + 4 * 1000
+    assert output_budget("x" * 1_000_000) == OUTPUT_CEILING
+    assert output_budget("x" * 1_000_000, override=700) == 700

@@ -341,9 +341,11 @@ class Call:
             )
         deadline = f"the {self.timeout:g} s deadline (--timeout, SUMMARIZER_TIMEOUT)"
         if isinstance(failure, _DeadlinePassed | openai.APITimeoutError):
+            cancelled = ", the last one cancelled" if isinstance(failure, openai.APITimeoutError) else ""
+            last = f"; the last answer: {validation_reason(exc)}" if self.answers and exc is not None else ""
+            valid = "valid " if self.answers else ""
             return DeadlineError(
-                f"no answer from {where} within {deadline}; {self.count()}, the last one cancelled",
-                **info,
+                f"no {valid}answer from {where} within {deadline}; {self.count()}{cancelled}{last}", **info
             )
         if isinstance(failure, openai.AuthenticationError | openai.PermissionDeniedError):
             return AuthenticationError(
@@ -357,7 +359,8 @@ class Call:
             message = error_message(failure)
             if failure.status_code == 400 and _is_context_error(failure, message):
                 return ContextLimitError(
-                    f"the article does not fit the model's context at {where} (HTTP 400: {message}): "
+                    f"the article does not fit the model's context at {where} "
+                    f"(HTTP 400, {self.count()}: {message}): "
                     "use a larger context (llama-server -c), a shorter article, or a lower "
                     "--max-output-tokens",
                     **info,

@@ -111,7 +111,8 @@ class LLMConfig:
 
 def _positive(value: Any, env: dict[str, str], name: str, kind: type) -> Any:
     """`value`, else the environment's `name`, checked to be a positive number; None if unset."""
-    source = f"{name}={env.get(name)!r}" if value is None else repr(value)
+    label = name.removeprefix("SUMMARIZER_").lower()
+    source = f"{name}={env.get(name)!r}" if value is None else f"{label} {value!r}"
     if value is None:
         value = env.get(name) or None
         if value is None:
@@ -227,7 +228,12 @@ def _memoize_async_validator_check() -> None:
 
 
 class LLMEngine:
-    """Reads articles with one configured model. Build once, call for many articles."""
+    """Reads articles with one configured model. Build once, call for many articles.
+
+    An `http_client` of the caller's replaces the engine's own sync client; the article's
+    deadline then bounds the requests and retries, but not the reading of a slow body (that is
+    the engine's transport's job).
+    """
 
     def __init__(self, config: LLMConfig, *, http_client: Any = None) -> None:
         import instructor  # imported here: see the module docstring
