@@ -90,7 +90,7 @@ class _RequestsEnded(Exception):
 
 
 @functools.cache
-def _errors() -> tuple[type[BaseException], type[BaseException]]:
+def _errors() -> tuple[type[Any], type[Any]]:
     """(the timeout httpx2 raises, the error for a body past MAX_ANSWER_BYTES), made once:
     httpx2 is imported only when an engine is built."""
     import httpx2
@@ -325,7 +325,7 @@ class Call:
         import openai
 
         failure = self.failure
-        info = {"requests": self.requests, "usage": self.usage}
+        info: dict[str, Any] = {"requests": self.requests, "usage": self.usage}
         if failure is None:
             if self.cut():
                 return OutputLimitError(

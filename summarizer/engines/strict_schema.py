@@ -104,7 +104,7 @@ def _accepts_null(node: dict[str, Any]) -> bool:
 def _nullable(node: dict[str, Any]) -> dict[str, Any]:
     if _accepts_null(node):
         return node
-    annotations = {k: node[k] for k in ("title", "description") if k in node}
+    annotations: dict[str, Any] = {k: node[k] for k in ("title", "description") if k in node}
     inner = {k: v for k, v in node.items() if k not in annotations}
     if list(inner) == ["anyOf"]:
         return {**annotations, "anyOf": [*inner["anyOf"], _NULL]}

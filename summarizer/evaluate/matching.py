@@ -635,7 +635,7 @@ def _score_article(
     """Score every type gold annotates; a missing prediction predicts nothing."""
     scores = ArticleScores(id=article_id, missing=pred is None)
     predicted: Mapping[str, Any] = pred or {}
-    scorers = {
+    scorers: dict[str, Any] = {
         "statements": report.statements,
         "meetings": report.meetings,
         "allegations": report.allegations,

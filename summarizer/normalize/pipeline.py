@@ -36,6 +36,7 @@ from summarizer.schema import (
     ArticleExtraction,
     ArticleInfo,
     ArticleSummary,
+    DateSource,
     Evidence,
     Issue,
     Meeting,
@@ -43,6 +44,7 @@ from summarizer.schema import (
     Meta,
     Statement,
     StatementDraft,
+    StatementKind,
 )
 
 _WORDISH = re.compile(r"\w")
@@ -156,7 +158,7 @@ class _Grounder:
         region = (min(e.start for e in evidence), max(e.end for e in evidence))
         spans, match = self._content_alignment(draft.content, region)
         share = self._quoted_share(spans)
-        kind = "direct" if spans and share >= DIRECT_SHARE and match != "fuzzy" else "indirect"
+        kind: StatementKind = "direct" if spans and share >= DIRECT_SHARE and match != "fuzzy" else "indirect"
         content = draft.content
         if kind == "direct":
             content = " ".join(self.text[s:e].strip() for s, e in spans)
@@ -193,7 +195,9 @@ class _Grounder:
             evidence=evidence,
         )
 
-    def _meeting_date(self, draft: MeetingDraft, label: str, published) -> tuple[str | None, str | None, Any]:
+    def _meeting_date(
+        self, draft: MeetingDraft, label: str, published
+    ) -> tuple[str | None, DateSource | None, Any]:
         """The meeting's day: resolved from its words and the publication date where they fix
         one; otherwise the engine's own date stands (it may know the day from the rest of the
         article: "the debate" of a report on the debate night), unless the words fix a month or
