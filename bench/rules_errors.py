@@ -148,7 +148,9 @@ def main() -> None:
         raise SystemExit("the polnear-dev set is not here")
     gold, paths = loaded
     engine = RulesEngine()
-    found: dict[str, dict[tuple[str, str], list[tuple[str, str, str]]]] = defaultdict(lambda: defaultdict(list))
+    found: dict[str, dict[tuple[str, str], list[tuple[str, str, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for path in paths:
         article = read_path(path)
         if args.article and not article.id.startswith(args.article):

@@ -11,8 +11,9 @@ import re
 
 from summarizer.article import Article
 from summarizer.engines.rules.allegations import find_allegations
+from summarizer.engines.rules.allegations_speech import find_spoken_allegations
 from summarizer.engines.rules.meetings import find_meetings
-from summarizer.engines.rules.statements import find_statements
+from summarizer.engines.rules.statements import read_statements
 from summarizer.engines.rules.text import sentences
 from summarizer.normalize.entities import guess_type, split_title
 from summarizer.normalize.quotes import find_quotes
@@ -66,12 +67,15 @@ class RulesEngine:
         text = article.text
         quotes = find_quotes(text)
         sents = sentences(text, quotes)
+        statements = read_statements(text, sents, quotes)
+        allegations = find_allegations(text, sents)
+        taken = [passage for item in allegations for passage in item.evidence]
         draft = ArticleExtraction(
             summary="",
             entities=entity_drafts(text),
-            statements=find_statements(text, sents, quotes),
+            statements=[s for s, _, _ in statements],
             meetings=find_meetings(text, sents, article.published),
-            allegations=find_allegations(text, sents),
+            allegations=[*allegations, *find_spoken_allegations(text, sents, statements, taken)],
         )
         return draft, Meta(engine="rules", prompt_version=f"rules-{RULES_VERSION}")
 

@@ -721,7 +721,7 @@ class StatementFinder:
                 by_sentence.setdefault(sent.start, []).append(q)
         for sent in self.sents:
             before = len(self.found)
-            if sent.paragraph == 0 and _is_headline(self.text[sent.start : sent.end]):
+            if sent.paragraph == 0 and is_headline(self.text[sent.start : sent.end]):
                 continue  # "Obama Says Museum Tells a Truth": a headline, not the story's words
             quotes = by_sentence.get(sent.start, [])
             i = 0
@@ -766,7 +766,7 @@ _CAPITALIZED_RUN = re.compile(
 )
 
 
-def _is_headline(sentence: str) -> bool:
+def is_headline(sentence: str) -> bool:
     """Title Case with most longer words capitalized: how headlines, not sentences, are written."""
     words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", sentence) if len(w) >= 4]
     if len(words) < 3:
@@ -776,18 +776,24 @@ def _is_headline(sentence: str) -> bool:
 
 def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> list[StatementDraft]:
     """Every direct quote and reported statement the patterns recognise, as drafts."""
-    drafts = []
+    return [draft for draft, _, _ in read_statements(text, sents, quotes)]
+
+
+def read_statements(
+    text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]
+) -> list[tuple[StatementDraft, int, int]]:
+    """`find_statements` with each draft's evidence offsets, for readers that build on statements."""
+    out = []
     for f in StatementFinder(text, sents, quotes).run():
-        drafts.append(
-            StatementDraft(
-                speaker=f.speaker,
-                content=f.content,
-                kind=f.kind,  # type: ignore[arg-type]
-                cue=f.cue,
-                channel=f.channel,
-                relay=f.relay,
-                speaker_mention=f.mention,
-                evidence=[text[f.start : f.end]],
-            )
+        draft = StatementDraft(
+            speaker=f.speaker,
+            content=f.content,
+            kind=f.kind,  # type: ignore[arg-type]
+            cue=f.cue,
+            channel=f.channel,
+            relay=f.relay,
+            speaker_mention=f.mention,
+            evidence=[text[f.start : f.end]],
         )
-    return drafts
+        out.append((draft, f.start, f.end))
+    return out

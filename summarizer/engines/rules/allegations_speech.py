@@ -1,0 +1,190 @@
+"""Accusations made in what someone says, or in the article's own voice, read from a word list.
+
+Political reporting accuses far more often than it writes "accused ... of": a senator's quote
+calls a rival "a disgusting fraud", an op-ed says a candidate "regularly incites violence", a
+report says a bank was fined "for scamming its customers". `allegations.py` reads the fixed
+constructions; this reader reads the rest with one rule per source of the words:
+
+* a **statement** (from `statements.py`) whose content names a wrongdoing
+  (`data/wrongdoing.txt`: fraud, lied, racist, illegally, cover-up, blamed, investigated...)
+  is an allegation by its speaker;
+* a **sentence in the article's voice** (no statement read from it) naming a wrongdoing is an
+  allegation with no accuser (ANNOTATION.md: "the article itself may be the accuser").
+
+The accused is the party the words are about: the first person (else organization) named in
+the content who is not the speaker; else, for "he"/"she"/"his"/"her", the last person named
+before who is not the speaker. An accusation naming nobody is not reported. The claim is the
+statement's content (the sentence, in the article's voice), so the item stays the article's
+own words. A sentence already read by `allegations.py` is left to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from summarizer.engines.rules.data import load_regex, load_words
+from summarizer.engines.rules.meetings import ArticleNames, Mention, article_names
+from summarizer.engines.rules.statements import is_headline
+from summarizer.engines.rules.text import Sentence
+from summarizer.schema import AllegationDraft, StatementDraft
+
+__all__ = ["find_spoken_allegations"]
+
+_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no|nobody|without|deny|denies|denied)\s+(?:\w+\s+){0,2}$", re.I)
+_MAX_CLAIM_WORDS = 60
+
+
+def _words(name: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[\w’'-]+", name) if len(w) > 2}
+
+
+def _wrongdoing(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The wrongdoing words of text[start:end], except negated ones and "anti-corruption"."""
+    found = []
+    for m in load_regex("wrongdoing.txt", re.I).finditer(text, start, end):
+        if text[max(0, m.start() - 5) : m.start()].lower().endswith("anti-"):
+            continue
+        if not _NEGATED.search(text, max(start, m.start() - 30), m.start()):
+            found.append(m)
+    return found
+
+
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
+_BY = re.compile(r"\s+by\s+")
+_LEGAL = load_words("legal_process.txt")
+_NOT_NAME_START = frozenset("so as who was i a an the from if but and or".split())
+
+
+class _Parties:
+    def __init__(self, text: str, names: ArticleNames) -> None:
+        self.text = text
+        self.names = names
+
+    def _name(self, m: Mention) -> str:
+        if m.kind == "person":
+            name = self.names.full(m.core)
+        else:  # an organization keeps all its words: "the Internal Revenue Service"
+            name = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", m.raw).rstrip(".,;:")
+            name = re.sub(r"['’]s?$", "", name)
+        first = name.split()[0].lower() if name.split() else ""
+        return "" if first in _NOT_NAME_START else name
+
+    def _first(self, start: int, end: int, speaker_words: set[str]) -> str | None:
+        found = [m for m in self.names.within(start, end) if m.kind in ("person", "org")]
+        for kind in ("person", "org"):
+            for m in found:
+                name = self._name(m)
+                if m.kind == kind and name and not (_words(name) & speaker_words):
+                    return name
+        return None
+
+    def accused(self, start: int, end: int, speaker: str | None, cues: list[re.Match[str]]) -> str | None:
+        """The party the words at text[start:end] are about; not the speaker.
+
+        "X was killed by Y": a passive act makes its subject the victim, and the accused is the
+        agent after "by" (nobody when none is named); a passive legal process ("X was
+        investigated") keeps its subject as the accused.
+        """
+        text = self.text
+        speaker_words = _words(speaker or "")
+        active = []
+        for m in cues:
+            passive = _PASSIVE.search(text, max(start, m.start() - 20), m.start())
+            if passive and m.group().lower() not in _LEGAL:
+                by = _BY.match(text, m.end()) or re.compile(r"[^,;.]{0,40}?\s+by\s+").match(text, m.end())
+                agent = self._first(by.end(), min(end, by.end() + 60), speaker_words) if by else None
+                if agent:
+                    return agent
+                continue
+            active.append(m)
+        if not active:
+            return None
+        found = self._first(start, end, speaker_words)
+        if found:
+            return found
+        if _PRONOUN.search(text, start, end):
+            person = self.names.person_before(start)
+            while person is not None:
+                name = self.names.full(person.core)
+                if not (_words(name) & speaker_words):
+                    return name
+                person = self.names.person_before(person.start)
+        return None
+
+    def topic(self, speaker: str | None) -> str | None:
+        """The person the article names most, other than the speaker: whom an unnamed "you" or
+        an opinion piece's quotes are about."""
+        speaker_words = _words(speaker or "")
+        counts = Counter(self.names.full(m.core) for m in self.names.persons)
+        for name, _ in counts.most_common(3):
+            if not (_words(name) & speaker_words) and name.split()[0].lower() not in _NOT_NAME_START:
+                return name
+        return None
+
+
+def _claim(content: str) -> str:
+    words = content.split()
+    return " ".join(words[:_MAX_CLAIM_WORDS]).strip(' ,;:“”"«»')
+
+
+def find_spoken_allegations(
+    text: str,
+    sents: Sequence[Sentence],
+    statements: Iterable[tuple[StatementDraft, int, int]],
+    taken: Iterable[str] = (),
+) -> list[AllegationDraft]:
+    """Allegations in statements and in the article's own sentences, by the wrongdoing they name.
+
+    `statements` are `read_statements`' drafts with their evidence offsets; `taken` are evidence
+    passages other readers already made allegations of (their sentences are skipped).
+    """
+    names = article_names(text, sents)
+    parties = _Parties(text, names)
+    used = set(taken)
+    drafts: list[AllegationDraft] = []
+    spans: list[tuple[int, int]] = []
+    for draft, start, end in statements:
+        spans.append((start, end))
+        evidence = text[start:end]
+        if evidence in used:
+            continue
+        at = text.find(draft.content, start, end) if draft.content else -1
+        c_start, c_end = (at, at + len(draft.content)) if at >= 0 else (start, end)
+        cues = _wrongdoing(text, c_start, c_end)
+        if not cues:
+            continue
+        accused = parties.accused(c_start, c_end, draft.speaker, cues)
+        if not accused and draft.kind == "direct":
+            accused = parties.topic(draft.speaker)
+        if not accused:
+            continue
+        used.add(evidence)
+        drafts.append(
+            AllegationDraft(
+                accuser=draft.speaker, accused=[accused], claim=_claim(draft.content), evidence=[evidence]
+            )
+        )
+    spans.sort()
+    k = 0
+    for sent in sents:
+        while k < len(spans) and spans[k][1] <= sent.start:
+            k += 1
+        if k < len(spans) and spans[k][0] < sent.end:
+            continue  # someone speaks here: the statement path read it
+        evidence = text[sent.start : sent.end]
+        if sent.start < names.body_start or evidence in used:
+            continue
+        if sent.paragraph == 0 and is_headline(evidence):
+            continue
+        cues = _wrongdoing(text, sent.start, sent.end)
+        accused = parties.accused(sent.start, sent.end, None, cues) if cues else None
+        if not accused:
+            continue
+        used.add(evidence)
+        drafts.append(
+            AllegationDraft(accuser=None, accused=[accused], claim=_claim(evidence), evidence=[evidence])
+        )
+    return drafts
