@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.engines.rules.meetings import ArticleNames, Mention, article_names, demonym_of
+from summarizer.engines.rules.names import ArticleNames, Mention, article_names, demonym_of
 from summarizer.engines.rules.text import Sentence
 from summarizer.schema import AllegationDraft
 

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from summarizer.engines.rules.data import load_regex, load_words
-from summarizer.engines.rules.meetings import ArticleNames, Mention, article_names
+from summarizer.engines.rules.names import ArticleNames, Mention, article_names
 from summarizer.engines.rules.statements import is_headline
 from summarizer.engines.rules.text import Sentence
 from summarizer.schema import AllegationDraft, StatementDraft
