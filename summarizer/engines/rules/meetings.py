@@ -45,6 +45,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from summarizer.engines.rules.data import load_patterns, load_words
 from summarizer.engines.rules.names import (
     _COUNTRY_KEYS,
     _HEAD_TITLES,
@@ -115,21 +116,27 @@ def _pick_date(text: str, spans: list[tuple[int, int]], anchor: int, clause_star
 
 # --------------------------------------------------------------------------- triggers
 
+_MEETING_VERB = "|".join(load_patterns("meeting_verbs.txt"))
+_MEETING_NOUNS = "|".join(load_patterns("meeting_nouns.txt"))
 _TRIGGER = re.compile(
-    r"""\b(?:
+    rf"""\b(?:
       (?P<passive>(?:was|were|been|being|be)\s+(?:(?:\w+ly|each)\s+)?(?:hosted|received|welcomed)
         (?:\s+\w+ly)?\s+by)
     | (?P<ptc_by>(?:hosted|chaired|mediated)\s+by)
-    | (?P<met>met|meets)(?P<met_adv>(?:\s+(?:separately|jointly|privately|briefly|again|individually|also))*)
+    | (?P<met>{_MEETING_VERB})
+        (?P<met_adv>(?:\s+(?:separately|jointly|privately|briefly|again|individually|also))*)
         (?P<met_with>\s+with)?
-    | (?P<held>held|holds)\s+(?P<held_adj>(?:[\w-]+\s+){0,2}?)(?:talks|meetings?|discussions
-        |an?\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit))(?P<held_with>\s+with)?
+    | (?P<held>held|holds|had|began|opened)\s+(?P<held_adj>(?:[\w-]+\s+){{0,2}}?)(?:{_MEETING_NOUNS}
+        |an?\s+(?:[\w-]+\s+){{0,2}}?(?:{_MEETING_NOUNS}))(?P<held_with>\s+with)?
     | (?P<between>(?:[Tt]alks|[Mm]eetings?|[Dd]iscussions|[Ss]ummit)\s+between)
+    | (?P<noun_with>(?:{_MEETING_NOUNS})\s+with)
+    | (?P<noun_of>(?:meeting|summit|gathering)\s+of)
     | (?P<hosted>hosted|received|welcomed)
     | (?P<visited>visited)
     )\b""",
-    re.X,
+    re.X | re.I,
 )
+_TRIGGER_KINDS = ("passive", "ptc_by", "met", "held", "between", "noun_with", "noun_of", "hosted", "visited")
 _NOT_PAST = re.compile(
     r"\b(?:not|never|n't|to|will|would|shall|could|may|might|can|cannot)\s+(?:\w+\s+){0,1}$|\b(?:was|were)\s+$"
 )
@@ -272,7 +279,11 @@ class _Reader:
         persons = [m for m in mentions if m.kind == "person" and not m.possessor]
         if persons:
             return list(dict.fromkeys(self.names.full(m.core) for m in persons)), False
-        places = [m for m in mentions if m.kind == "place" and " " not in m.core]
+        places = [
+            m
+            for m in mentions
+            if m.kind == "place" and (" " not in m.core or m.core.lower() in _COUNTRY_KEYS)
+        ]
         return list(dict.fromkeys(m.core for m in places)), True
 
     def _map_countries(self, countries: list[str], role: str | None) -> list[str]:
@@ -449,7 +460,9 @@ class _Reader:
         sent = self.sents[index]
         text = self.text
         kind = next(
-            k for k in ("passive", "ptc_by", "met", "held", "between", "hosted", "visited") if trig[k]
+            k
+            for k in _TRIGGER_KINDS
+            if trig[k]
         )
         separate = bool(_SEPARATE.search(text, start, trig.end()))
 
@@ -485,6 +498,10 @@ class _Reader:
                 self._add(index, people, trig.start(), trig.end(), separate)
             return
 
+        if kind in ("noun_with", "noun_of"):
+            self._noun(index, start, trig, kind, separate)
+            return
+
         transitive = True
         if kind == "met":
             transitive = bool(trig["met_with"]) or not _INTRANSITIVE_NEXT.match(text, trig.end(), sent.end)
@@ -498,6 +515,11 @@ class _Reader:
 
         obj_end, mentions = self._object(trig.end(), sent.end)
         objects, countries = self._participants(mentions)
+        if not countries or not objects:
+            objects, countries = [*objects, *self._groups(trig.end(), obj_end)], False
+        pronoun = self._pronoun_object(trig.end(), start, trig.start())
+        if pronoun:
+            objects, countries = [*pronoun, *(o for o in objects if o not in pronoun)], False
         if not objects:
             return
         if kind == "visited" and countries:
@@ -535,6 +557,99 @@ class _Reader:
         self._add(index, [subject[0], *objects], trig.start(), obj_end, separate)
 
 
+_POSSESSOR = re.compile(
+    r"(?:\b(?P<pron>his|her|their)|(?P<name>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})['’]s?)"
+    r"\s+(?:(?:first|last|second|recent|private|closed-door|long|brief|[\w-]+ly|own)\s+){0,2}$"
+)
+_ADDRESSED = re.compile(
+    r"\b(?:told|addressed|attended|joined|crashed|chaired|interrupted|convened|led)\s+(?:an?|the)\s+"
+    r"(?:[\w-]+\s+){0,2}$"
+)
+_GROUP_PHRASE = re.compile(
+    rf"\b(?:(?:other|several|some|many|local|top|senior|[a-z]+al|[A-Z][\w-]*)\s+){{0,3}}"
+    rf"(?:{'|'.join(sorted(load_words('group_nouns.txt')))})\b(?!\s+of\b)"
+)
+_OBJECT_PRONOUN = re.compile(r"\s*(?P<p>him|her|them)\b")
+
+
+class _NounReader(_Reader):
+    """Meetings told with a noun: "her meeting with Obama", "a meeting of the leaders of A, B and C"."""
+
+    def _groups(self, start: int, end: int) -> list[str]:
+        """Lower-case parties in an object: "congressional leaders", "other Burmese leaders"."""
+        out = []
+        for m in _GROUP_PHRASE.finditer(self.text, start, end):
+            phrase = m.group()
+            if phrase[:1].islower() or " " in phrase:
+                out.append(phrase)
+        return out
+
+    def _pronoun_object(self, pos: int, sent_start: int, trig_start: int) -> list[str]:
+        """ "met with her": the last person named before, other than the subject."""
+        m = _OBJECT_PRONOUN.match(self.text, pos)
+        if not m or m["p"] == "them":
+            return []
+        subject = self._subject(sent_start, trig_start)
+        person = self.names.person_before(sent_start)
+        while person is not None and subject and self.names.full(person.core) == subject[0]:
+            person = self.names.person_before(person.start)
+        return [self.names.full(person.core)] if person else []
+
+    def _owner(self, sent_start: int, trig_start: int) -> list[str]:
+        """Whose meeting it is: "her meeting", "Obama's meeting", or who "attended a meeting"."""
+        pre = self.text[max(sent_start, trig_start - 80) : trig_start]
+        owner = _POSSESSOR.search(pre)
+        if owner and owner["pron"]:
+            if owner["pron"] == "their":
+                return self._previous_group(sent_start)
+            person = self.names.person_before(trig_start - len(pre) + owner.start())
+            return [self.names.full(person.core)] if person else []
+        if owner and owner["name"]:
+            mentions = self.names.within(trig_start - len(pre) + owner.start(), trig_start)
+            persons = [m for m in mentions if m.kind == "person"]
+            if persons:
+                return [self.names.full(persons[-1].core)]
+            places = [m.core for m in mentions if m.kind == "place"]
+            return places[-1:]
+        addressed = _ADDRESSED.search(pre)
+        if addressed:
+            return self._subject(sent_start, trig_start - len(pre) + addressed.start())
+        return []
+
+    def _noun(self, index: int, start: int, trig: re.Match[str], kind: str, separate: bool) -> None:
+        sent = self.sents[index]
+        if _FUTURE_NOUN.search(self.text, max(start, trig.start() - 40), trig.start()):
+            return
+        obj_end, mentions = self._object(trig.end(), sent.end)
+        objects, countries = self._participants(mentions)
+        if countries and objects:
+            first = next(m for m in mentions if m.core == objects[0])
+            role = _ROLE_LIST.search(self.text[trig.end() : first.start])
+            if role:
+                objects = self._map_countries(objects, role["role"])
+            elif not all(c.lower() in _COUNTRY_KEYS for c in objects):
+                # a lone unknown word is a person named by surname only ("her meeting with Obama")
+                objects = [
+                    m.core
+                    for m in mentions
+                    if m.core in objects and " " not in m.raw.strip() and m.core not in self.names.places
+                    and m.core.lower() not in _PLACE_NAMES and m.core.lower() not in _COUNTRY_KEYS
+                ]
+                countries = False
+        if not countries or not objects:
+            objects = [*objects, *self._groups(trig.end(), obj_end)]
+        if not objects:
+            objects = self._pronoun_object(trig.end(), start, trig.start())
+        owner = self._owner(start, trig.start())
+        if kind == "noun_of":
+            participants = [*owner, *objects] if owner or len(objects) >= 2 else []
+            if participants:
+                self._add(index, participants, trig.start(), obj_end, False)
+            return
+        if owner and objects:
+            self._add(index, [owner[0], *objects], trig.start(), obj_end, separate)
+
+
 def find_meetings(
     text: str, sents: Sequence[Sentence], published: datetime.date | None
 ) -> list[MeetingDraft]:
@@ -545,7 +660,7 @@ def find_meetings(
     """
     if not _TRIGGER.search(text):
         return []
-    reader = _Reader(text, sents, published)
+    reader = _NounReader(text, sents, published)
     for index in range(len(sents)):
         reader.sentence(index)
     drafts = []

@@ -301,7 +301,11 @@ class ArticleNames:
         for m in self.mentions:
             if m.kind == "person" and m.core in places:
                 m.kind = "place"
-            elif m.kind in ("place", "other") and m.core.lower() in self.full_names:
+            elif (
+                m.kind in ("place", "other")
+                and m.core.lower() in self.full_names
+                and m.core.lower() not in _COUNTRY_KEYS
+            ):
                 m.kind = "person"
             elif m.kind == "person" and len(m.core.split()) == 1 and not m.title:
                 m.kind = "person" if m.core.lower() in self.full_names else "place"
