@@ -235,6 +235,7 @@ class _Reader:
         self.published = published
         self.names = article_names(text, sents)
         self.meetings: list[_Meeting] = []
+        self._date_spans: dict[int, list[tuple[int, int]]] = {}
 
     # ------------------------------------------------------------------ names in a span
 
@@ -408,17 +409,23 @@ class _Reader:
                 return m["occ"].strip()
         return None
 
+    def _dates_in(self, index: int) -> list[tuple[int, int]]:
+        """The time expressions of one sentence, found once however many triggers it holds."""
+        if index not in self._date_spans:
+            sent = self.sents[index]
+            self._date_spans[index] = date_expressions(self.text, sent.start, sent.end)
+        return self._date_spans[index]
+
     def _date(self, index: int, anchor: int) -> str | None:
         sent = self.sents[index]
         clause_start = max(sent.start, self.names.body_start)
-        found = _pick_date(self.text, date_expressions(self.text, sent.start, sent.end), anchor, clause_start)
+        found = _pick_date(self.text, self._dates_in(index), anchor, clause_start)
         if found:
             return found
         if self.meetings and index - self.meetings[-1].sentence <= 2 and self.meetings[-1].date_text:
             return self.meetings[-1].date_text
         if index > 0:
-            prev = self.sents[index - 1]
-            spans = date_expressions(self.text, prev.start, prev.end)
+            spans = self._dates_in(index - 1)
             if spans:
                 return self.text[spans[-1][0] : spans[-1][1]]
         return None

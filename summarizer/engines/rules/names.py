@@ -320,6 +320,7 @@ class ArticleNames:
             ):
                 m.kind = "adj"
         self.persons = [m for m in self.mentions if m.kind == "person"]
+        self._affiliated: dict[str, list[Mention]] | None = None
         self._person_starts = [m.start for m in self.persons]
         self._starts = [m.start for m in self.mentions]
 
@@ -375,14 +376,27 @@ class ArticleNames:
         """The one person the article names with this country and one of these titles."""
         found = {
             self.full(m.core): m
-            for m in self.persons
-            if any(r in m.title.lower() for r in roles) and self.affiliation(m) == country
+            for m in self._by_country().get(country, ())
+            if any(r in m.title.lower() for r in roles)
         }
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def _by_country(self) -> dict[str, list[Mention]]:
+        """Titled people by the country they belong to, computed once: look-ups stay linear."""
+        if self._affiliated is None:
+            self._affiliated = {}
+            for m in self.persons:
+                if m.title and (country := self.affiliation(m)):
+                    self._affiliated.setdefault(country, []).append(m)
+        return self._affiliated
+
     def country_of(self, person: str) -> str | None:
+        for members in self._by_country().values():
+            for m in members:
+                if self.full(m.core) == person:
+                    return m.affiliation
         for m in self.persons:
-            if self.full(m.core) == person and self.affiliation(m):
+            if not m.title and self.full(m.core) == person and self.affiliation(m):
                 return m.affiliation
         return None
 
