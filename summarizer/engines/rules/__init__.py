@@ -14,6 +14,7 @@ from summarizer.engines.rules.allegations import find_allegations
 from summarizer.engines.rules.allegations_speech import find_spoken_allegations
 from summarizer.engines.rules.meetings import find_meetings
 from summarizer.engines.rules.statements import read_statements
+from summarizer.engines.rules.summary import lead_summary
 from summarizer.engines.rules.text import sentences
 from summarizer.normalize.entities import guess_type, split_title
 from summarizer.normalize.quotes import find_quotes
@@ -71,7 +72,7 @@ class RulesEngine:
         allegations = find_allegations(text, sents)
         taken = [passage for item in allegations for passage in item.evidence]
         draft = ArticleExtraction(
-            summary="",
+            summary=lead_summary(text, sents),
             entities=entity_drafts(text),
             statements=[s for s, _, _ in statements],
             meetings=find_meetings(text, sents, article.published),
