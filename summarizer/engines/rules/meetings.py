@@ -573,7 +573,8 @@ _ADDRESSED = re.compile(
     r"(?:[\w-]+\s+){0,2}$"
 )
 _GROUP_PHRASE = re.compile(
-    rf"\b(?:(?:other|several|some|many|local|top|senior|[a-z]+al|[A-Z][\w-]*)\s+){{0,3}}"
+    r"\b(?:(?!(?:and|or|with|the|a|an|of|to|in|on|at|for|from|by|his|her|their|its|our)\b)"
+    rf"(?:[a-z][\w-]*|[A-Z][\w-]*)\s+){{0,3}}"
     rf"(?:{'|'.join(sorted(load_words('group_nouns.txt')))})\b(?!\s+of\b)"
 )
 _OBJECT_PRONOUN = re.compile(r"\s*(?P<p>him|her|them)\b")
