@@ -36,7 +36,7 @@ def meetings(text: str) -> list[list[str]]:
 def spoken(text: str) -> list[tuple[str | None, list[str], str]]:
     quotes = find_quotes(text)
     sents = sentences(text, quotes)
-    found = find_spoken_allegations(text, sents, read_statements(text, sents, quotes))
+    found = find_spoken_allegations(text, sents, read_statements(text, sents, quotes)[0])
     for item in found:
         assert all(passage in text for passage in item.evidence)
     return [(a.accuser, a.accused, a.claim) for a in found]

@@ -68,14 +68,14 @@ class RulesEngine:
         text = article.text
         quotes = find_quotes(text)
         sents = sentences(text, quotes)
-        statements = read_statements(text, sents, quotes)
+        statements, pronouns = read_statements(text, sents, quotes)
         allegations = find_allegations(text, sents)
         taken = [passage for item in allegations for passage in item.evidence]
         draft = ArticleExtraction(
             summary=lead_summary(text, sents),
             entities=entity_drafts(text),
             statements=[s for s, _, _ in statements],
-            meetings=find_meetings(text, sents, article.published),
+            meetings=find_meetings(text, sents, article.published, pronouns),
             allegations=[*allegations, *find_spoken_allegations(text, sents, statements, taken)],
         )
         return draft, Meta(engine="rules", prompt_version=f"rules-{RULES_VERSION}")

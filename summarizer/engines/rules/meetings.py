@@ -40,9 +40,10 @@ with pronoun resolution and full names for surnames) is shared with the allegati
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.engines.rules.data import load_patterns, load_words
@@ -136,6 +137,7 @@ _TRIGGER = re.compile(
     )\b""",
     re.X | re.I,
 )
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and\s+)?(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?")
 _TRIGGER_KINDS = ("passive", "ptc_by", "met", "held", "between", "noun_with", "noun_of", "hosted", "visited")
 _NOT_PAST = re.compile(
     r"\b(?:not|never|n't|to|will|would|shall|could|may|might|can|cannot)\s+(?:\w+\s+){0,1}$|\b(?:was|were)\s+$"
@@ -236,6 +238,8 @@ class _Reader:
         self.names = article_names(text, sents)
         self.meetings: list[_Meeting] = []
         self._date_spans: dict[int, list[tuple[int, int]]] = {}
+        self._sent_starts = [s.start for s in sents]
+        self.pronouns: Mapping[int, tuple[str | None, str | None]] = {}
 
     # ------------------------------------------------------------------ names in a span
 
@@ -310,6 +314,20 @@ class _Reader:
             out.append(self.names.full(person.core) if person else country)
         return out
 
+    def _pronoun(self, pronoun: str, pos: int) -> str | None:
+        """Whom "he"/"she" (or "his"/"her") means at `pos`, as the statement reader tracked it
+        (the sentences' subjects, genders learnt from the article); None when unknown."""
+        i = bisect.bisect_right(self._sent_starts, pos) - 1
+        if i < 0:
+            return None
+        he, she = self.pronouns.get(self.sents[i].start, (None, None))
+        name = he if pronoun.lower() in ("he", "his", "him") else she
+        if not name:
+            return None
+        # only a name this reader also knows as a person's ("What Mr" is a misread, not a name)
+        core = next((m.core for m in self.names.persons if name.endswith(m.core)), None)
+        return self.names.full(core) if core else None
+
     def _subject(self, sent_start: int, trig_start: int) -> list[str]:
         text = self.text
         pre = text[sent_start:trig_start]
@@ -317,6 +335,9 @@ class _Reader:
         if pron:
             if pron["p"].lower() == "they":
                 return self._previous_group(sent_start)
+            known = self._pronoun(pron["p"], sent_start)
+            if known:
+                return [known]
             person = self.names.person_before(sent_start + pron.start())
             return [self.names.full(person.core)] if person else []
         if _GROUP_SUBJECT.search(pre):
@@ -324,7 +345,13 @@ class _Reader:
         mentions = self.names.within(sent_start, trig_start)
         persons = [m for m in mentions if m.kind == "person" and not m.possessor]
         if persons:
-            return [self.names.full(persons[-1].core)]
+            # "Mr. Podesta and Todd Stern, the climate envoy, began talks": both are the subject
+            chain = [persons[-1]]
+            for m in reversed(persons[:-1]):
+                if not _COORDINATED.fullmatch(text, m.end, chain[0].start):
+                    break
+                chain.insert(0, m)
+            return list(dict.fromkeys(self.names.full(m.core) for m in chain))
         places = [
             m
             for m in mentions
@@ -561,7 +588,8 @@ class _Reader:
         subject = self._subject(start, trig.start())
         if not subject:
             return
-        self._add(index, [subject[0], *objects], trig.start(), obj_end, separate)
+        subject = subject[:1] if separate else subject
+        self._add(index, [*subject, *(o for o in objects if o not in subject)], trig.start(), obj_end, separate)
 
 
 _POSSESSOR = re.compile(
@@ -598,6 +626,9 @@ class _NounReader(_Reader):
         if not m or m["p"] == "them":
             return []
         subject = self._subject(sent_start, trig_start)
+        known = self._pronoun(m["p"], sent_start)
+        if known and not (subject and known == subject[0]):
+            return [known]
         person = self.names.person_before(sent_start)
         while person is not None and subject and self.names.full(person.core) == subject[0]:
             person = self.names.person_before(person.start)
@@ -610,6 +641,9 @@ class _NounReader(_Reader):
         if owner and owner["pron"]:
             if owner["pron"] == "their":
                 return self._previous_group(sent_start)
+            known = self._pronoun(owner["pron"], sent_start)
+            if known:
+                return [known]
             person = self.names.person_before(trig_start - len(pre) + owner.start())
             return [self.names.full(person.core)] if person else []
         if owner and owner["name"]:
@@ -659,7 +693,10 @@ class _NounReader(_Reader):
 
 
 def find_meetings(
-    text: str, sents: Sequence[Sentence], published: datetime.date | None
+    text: str,
+    sents: Sequence[Sentence],
+    published: datetime.date | None,
+    pronouns: Mapping[int, tuple[str | None, str | None]] | None = None,
 ) -> list[MeetingDraft]:
     """Every in-person meeting the article reports as having taken place, one draft per meeting.
 
@@ -669,6 +706,7 @@ def find_meetings(
     if not _TRIGGER.search(text):
         return []
     reader = _NounReader(text, sents, published)
+    reader.pronouns = pronouns or {}
     for index in range(len(sents)):
         reader.sentence(index)
     drafts = []

@@ -72,7 +72,8 @@ _EVENT_WORDS = frozenset(
     _words(
         """
     olympics games summit forum conference ceremony cup festival congress session war crisis
-    pandemic election elections easter christmas ramadan
+    pandemic election elections easter christmas ramadan prize award medal plan act bill program
+    programme agreement treaty accord initiative
     """
     )
 )
@@ -214,7 +215,7 @@ def _split_run(raw: str) -> tuple[str, str, bool]:
             _is_title_token(tok)
             or (nxt[:1].isupper() and _bare(tok).lower() in _AFFILIATIONS)
             or (
-                nxt and (_is_title_token(nxt) or _demonym_like(nxt)) and (_demonym_like(tok) or tok.isupper())
+                nxt and (_is_title_token(nxt) or _bare(nxt).lower() in DEMONYMS) and (_demonym_like(tok) or tok.isupper())
             )
         ):
             i += 1

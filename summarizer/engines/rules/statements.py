@@ -416,6 +416,8 @@ class StatementFinder:
         self.quotes = quotes
         self.speakers = _Speakers()
         self.found: list[_Found] = []
+        self.pronouns: dict[int, tuple[str | None, str | None]] = {}
+        """Whom "he" and "she" mean at the start of each sentence (by its offset), for other readers."""
         self._starts = [s.start for s in sents]
         self._quote_index = 0
 
@@ -720,6 +722,8 @@ class StatementFinder:
             if sent is not None:
                 by_sentence.setdefault(sent.start, []).append(q)
         for sent in self.sents:
+            he, she = self.speakers.resolve("he"), self.speakers.resolve("she")
+            self.pronouns[sent.start] = (he if he != "he" else None, she if she != "she" else None)
             before = len(self.found)
             if sent.paragraph == 0 and is_headline(self.text[sent.start : sent.end]):
                 continue  # "Obama Says Museum Tells a Truth": a headline, not the story's words
@@ -776,15 +780,17 @@ def is_headline(sentence: str) -> bool:
 
 def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> list[StatementDraft]:
     """Every direct quote and reported statement the patterns recognise, as drafts."""
-    return [draft for draft, _, _ in read_statements(text, sents, quotes)]
+    return [draft for draft, _, _ in read_statements(text, sents, quotes)[0]]
 
 
 def read_statements(
     text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]
-) -> list[tuple[StatementDraft, int, int]]:
-    """`find_statements` with each draft's evidence offsets, for readers that build on statements."""
+) -> tuple[list[tuple[StatementDraft, int, int]], dict[int, tuple[str | None, str | None]]]:
+    """`find_statements` with each draft's evidence offsets, for readers that build on statements,
+    and whom "he" and "she" mean at each sentence's start (the meeting reader's pronouns)."""
     out = []
-    for f in StatementFinder(text, sents, quotes).run():
+    finder = StatementFinder(text, sents, quotes)
+    for f in finder.run():
         draft = StatementDraft(
             speaker=f.speaker,
             content=f.content,
@@ -796,4 +802,4 @@ def read_statements(
             evidence=[text[f.start : f.end]],
         )
         out.append((draft, f.start, f.end))
-    return out
+    return out, finder.pronouns
