@@ -589,7 +589,8 @@ class _Reader:
         if not subject:
             return
         subject = subject[:1] if separate else subject
-        self._add(index, [*subject, *(o for o in objects if o not in subject)], trig.start(), obj_end, separate)
+        participants = [*subject, *(o for o in objects if o not in subject)]
+        self._add(index, participants, trig.start(), obj_end, separate)
 
 
 _POSSESSOR = re.compile(

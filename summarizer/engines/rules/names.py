@@ -215,7 +215,9 @@ def _split_run(raw: str) -> tuple[str, str, bool]:
             _is_title_token(tok)
             or (nxt[:1].isupper() and _bare(tok).lower() in _AFFILIATIONS)
             or (
-                nxt and (_is_title_token(nxt) or _bare(nxt).lower() in DEMONYMS) and (_demonym_like(tok) or tok.isupper())
+                nxt
+                and (_is_title_token(nxt) or _bare(nxt).lower() in DEMONYMS)
+                and (_demonym_like(tok) or tok.isupper())
             )
         ):
             i += 1
