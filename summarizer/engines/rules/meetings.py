@@ -315,18 +315,26 @@ class _Reader:
         return out
 
     def _pronoun(self, pronoun: str, pos: int) -> str | None:
-        """Whom "he"/"she" (or "his"/"her") means at `pos`, as the statement reader tracked it
-        (the sentences' subjects, genders learnt from the article); None when unknown."""
+        """Whom "he"/"she" (or "his"/"her") means at `pos`: the person most often named in this
+        sentence and the three before (the most recent on a tie), when the statement reader's
+        running referent for that pronoun is among them; else that most salient person."""
         i = bisect.bisect_right(self._sent_starts, pos) - 1
         if i < 0:
             return None
-        he, she = self.pronouns.get(self.sents[i].start, (None, None))
-        name = he if pronoun.lower() in ("he", "his", "him") else she
-        if not name:
+        window = self.names.within(self.sents[max(0, i - 3)].start, pos)
+        counts: dict[str, tuple[int, int]] = {}
+        for m in window:
+            if m.kind == "person" and not m.possessor:
+                name = self.names.full(m.core)
+                counts[name] = (counts.get(name, (0, 0))[0] + 1, m.start)
+        if not counts:
             return None
-        # only a name this reader also knows as a person's ("What Mr" is a misread, not a name)
-        core = next((m.core for m in self.names.persons if name.endswith(m.core)), None)
-        return self.names.full(core) if core else None
+        he, she = self.pronouns.get(self.sents[i].start, (None, None))
+        tracked = he if pronoun.lower() in ("he", "his", "him") else she
+        for name in counts:
+            if tracked and (tracked == name or tracked.endswith(" " + name.split()[-1])):
+                return name
+        return max(counts, key=lambda n: counts[n])
 
     def _subject(self, sent_start: int, trig_start: int) -> list[str]:
         text = self.text

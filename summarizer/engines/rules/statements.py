@@ -274,6 +274,20 @@ def _strip_title(name: str) -> str:
     return split_title(name)[1]
 
 
+_RUN_OPENERS = frozenset(
+    "what when but and the as if while after before in on at for so then yet though although because "
+    "since unlike like even".split()
+)
+
+
+def _run_name(run: str) -> str:
+    """A capitalized run as a name: "What Mr. Obama" -> "Obama" (the opener and title dropped)."""
+    words = run.split()
+    while len(words) > 1 and words[0].lower() in _RUN_OPENERS:
+        words = words[1:]
+    return _strip_title(" ".join(words))
+
+
 def _subject_like(phrase: str) -> bool:
     """Whether the words before a cue verb can be its subject: a name, a pronoun, "the ministry"."""
     low = phrase.lower()
@@ -741,7 +755,7 @@ class StatementFinder:
         it names, in full ("Ilona Petrakis") or by a surname already seen ("Petrakis")."""
         text = self.text[sent.start : sent.end]
         for match in _CAPITALIZED_RUN.finditer(self.text, sent.start, sent.end):
-            name = _strip_title(match.group())
+            name = _run_name(match.group())
             if _person_like(name) and not _STATE_MEDIA.search(name):
                 self.speakers.know(name)
         for f in found:
@@ -753,7 +767,7 @@ class StatementFinder:
         known = self.speakers.surnames
         people = []
         for match in _CAPITALIZED_RUN.finditer(self.text, sent.start, sent.end):
-            name = _strip_title(match.group())
+            name = _run_name(match.group())
             if _person_like(name) and not _STATE_MEDIA.search(name):
                 people.append(name)
                 self.speakers.know(name)
@@ -766,8 +780,10 @@ class StatementFinder:
 
 
 _CAPITALIZED_RUN = re.compile(
-    r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?[A-Z][a-z][\w’'-]*)*"
+    r"\b(?:(?:Mr|Mrs|Ms|Dr)\.|[A-Z][a-z][\w’'-]*)"
+    r"(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?(?:(?:Mr|Mrs|Ms|Dr)\.|[A-Z][a-z][\w’'-]*))*"
 )
+"""A run of capitalized words; "Mr." and its kin stay inside it ("What Mr. Obama")."""
 
 
 def is_headline(sentence: str) -> bool:
