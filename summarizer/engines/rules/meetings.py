@@ -47,13 +47,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.engines.rules.data import load_patterns, load_words
+from summarizer.engines.rules.meeting_dates import date_expressions, pick_date
 from summarizer.engines.rules.names import (
     _COUNTRY_KEYS,
     _HEAD_TITLES,
-    _MONTHS,
     _PLACE_BEFORE,
     _PLACE_NAMES,
-    _WEEKDAYS,
     Mention,
     article_names,
 )
@@ -68,52 +67,6 @@ __all__ = ["date_expressions", "find_meetings"]
 
 def _words(text: str) -> list[str]:
     return text.split()
-
-# --------------------------------------------------------------------------- dates
-
-_DATE = re.compile(
-    rf"""(?:
-      (?:(?:[Aa]lso|[Ll]ater|[Ee]arlier)\s+)?(?:[Oo]n\s+)?(?:(?:last|this\s+past|this|past)\s+)?
-        (?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?(?:,\s+(?:{_MONTHS})\s+\d{{1,2}})?
-    | (?:[Oo]n\s+)?(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,\s+\d{{4}})?
-    | (?:[Oo]n\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})(?:\s+\d{{4}})?
-    | (?:(?:[Ee]arlier|[Ll]ater)\s+)?(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast\s+night|[Tt]his\s+morning)
-        (?:\s+(?:morning|afternoon|evening))?
-    | (?:[Ee]arlier|[Ll]ater)\s+this\s+(?:week|month|year)|[Ll]ast\s+(?:week|month)|[Tt]his\s+week
-    | (?:[Ii]n|[Ee]arly|[Ll]ate|[Mm]id-)\s*(?:January|February|March|April|June|July|August|September
-        |October|November|December)(?:\s+\d{{4}})?
-    | [Dd]uring\s+(?:the|his|her|their|a|an)\s+(?:[\w-]+\s+){{0,2}}(?:trip|visit|tour|stay)
-    )\b""",
-    re.X,
-)
-_DATE_NOT_EVENT = re.compile(r"\b(?:said|says|announced|released|published|reported|told)\s+$")
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*(?:,|$)|\bsince\s+[^,;.]*")
-
-
-def date_expressions(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of time expressions in text[start:end], outside relative clauses and 'since' phrases."""
-    masked = [(m.start(), m.end()) for m in _RELATIVE_CLAUSE.finditer(text, start, end)]
-    out = []
-    for m in _DATE.finditer(text, start, end):
-        if any(a <= m.start() < b for a, b in masked):
-            continue
-        out.append((m.start(), m.end()))
-    return out
-
-
-def _pick_date(text: str, spans: list[tuple[int, int]], anchor: int, clause_start: int) -> str | None:
-    """The time expression of the event at `anchor`: a fronted one, else the nearest one."""
-    if not spans:
-        return None
-
-    def cost(span: tuple[int, int]) -> tuple[int, int, int]:
-        said = bool(_DATE_NOT_EVENT.search(text[max(0, span[0] - 30) : span[0]]))
-        fronted = span[0] <= clause_start + 2 and text[span[1] : span[1] + 1] == ","
-        return (1 if said else 0, 0 if fronted else 1, abs(span[0] - anchor))
-
-    best = min(spans, key=cost)
-    return text[best[0] : best[1]]
-
 
 # --------------------------------------------------------------------------- triggers
 
@@ -454,7 +407,7 @@ class _Reader:
     def _date(self, index: int, anchor: int) -> str | None:
         sent = self.sents[index]
         clause_start = max(sent.start, self.names.body_start)
-        found = _pick_date(self.text, self._dates_in(index), anchor, clause_start)
+        found = pick_date(self.text, self._dates_in(index), anchor, clause_start)
         if found:
             return found
         if self.meetings and index - self.meetings[-1].sentence <= 2 and self.meetings[-1].date_text:

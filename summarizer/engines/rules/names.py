@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from summarizer.engines.rules.data import load_lines, load_words
 from summarizer.engines.rules.text import Sentence, names_in
 from summarizer.normalize.entities import (
     COUNTRIES,
@@ -43,51 +44,12 @@ _MONTHS = (
 )
 _TIME_WORDS = frozenset(w.lower().rstrip(".") for w in (_WEEKDAYS + "|" + _MONTHS).split("|")) | {"sept"}
 
-_LEADING_STOP = frozenset(
-    _words(
-        """
-    the a an on in at also later earlier meanwhile during since after before last this next but
-    and yet while when separately talks their his her its our photo under outside inside neither
-    both two three four five some many most every each as if with without from for by to of
-    relations trade industry however although though then today yesterday according speaking
-    under amid despite opposition state so-called it they he she we there these those that
-    beyond what how why where who whether among within because unlike like once until instead now
-    still even just only here more all no not one another other such several few either nor
-    asked if whatever
-    """
-    )
-)
+_LEADING_STOP = load_words("leading_stop_words.txt")
 """Capitalized words that start a sentence or phrase without being part of a name."""
 
-_PLACE_WORDS = frozenset(
-    _words(
-        """
-    hall palace square street avenue airport base city island islands river delta strait sea bay
-    province region mountains valley hotel hôtel palais castle cathedral stadium park bridge
-    harbour harbor port
-    """
-    )
-)
-_EVENT_WORDS = frozenset(
-    _words(
-        """
-    olympics games summit forum conference ceremony cup festival congress session war crisis
-    pandemic election elections easter christmas ramadan prize award medal plan act bill program
-    programme agreement treaty accord initiative
-    """
-    )
-)
-_PLACE_NAMES = frozenset(
-    " ".join(name.split()).lower()
-    for name in """New York|Los Angeles|San Francisco|San Diego|Las Vegas|New Orleans|New Jersey|New Mexico
-    |New Hampshire|North Carolina|South Carolina|North Dakota|South Dakota|West Virginia|Rhode Island
-    |Des Moines|St. Louis|Salt Lake City|Kansas City|Oklahoma City|Mexico City|New Delhi|Buenos Aires
-    |Tel Aviv|Rio de Janeiro|Sao Paulo|São Paulo|Kuala Lumpur|Abu Dhabi|Addis Ababa|Cape Town|Hong Kong
-    |Phnom Penh|Ho Chi Minh City|Dar es Salaam|Port-au-Prince|Sri Lanka|Puerto Rico|Silicon Valley
-    |Wall Street|Capitol Hill|White House|Downing Street|Middle East|Latin America|South America
-    |North America|Central America|Southeast Asia|East Asia|South Asia|Central Asia|West Africa
-    |East Africa|North Africa|Western Europe|Eastern Europe|Gaza Strip|West Bank""".split("|")
-)
+_PLACE_WORDS = load_words("place_words.txt")
+_EVENT_WORDS = load_words("event_words.txt")
+_PLACE_NAMES = frozenset(load_lines("place_names.txt"))
 """Well-known places of more than one word, which would otherwise read as a person's name."""
 _TITLE_WORDS = ROLE_WORDS | MODIFIER_WORDS | TAIL_WORDS | {"un", "u.n.", "eu", "nato", "of", "for"}
 _PARTICLES = frozenset(

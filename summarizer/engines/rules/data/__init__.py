@@ -23,6 +23,12 @@ def load_words(name: str) -> frozenset[str]:
 
 
 @cache
+def load_lines(name: str) -> tuple[str, ...]:
+    """The lines of a list file whose entries hold spaces ("new york"), lower-cased, in file order."""
+    return tuple(" ".join(line.lower().split()) for line in _lines(name))
+
+
+@cache
 def load_patterns(name: str) -> tuple[str, ...]:
     """The regular-expression alternatives of a pattern file, one per line, in file order."""
     return tuple(_lines(name))
