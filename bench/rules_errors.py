@@ -8,7 +8,9 @@ For every gold item the engine missed, the sentence of the article that best hol
 claim words, or the most participant names) is classified by the first class in `CLASSES`
 whose pattern it contains ("accused ... of", "sat down with", a quote, a pronoun participant...),
 so a repeated run shows which constructions still fail and how often. False positives are
-classified the same way on their evidence. Matching is `summarizer eval`'s (FORMAT.md): a
+classified the same way on their evidence. Statements (`--kind statements`) are classed by
+their cue (gold's for a miss, ours for a false positive), and a matched statement whose speaker
+disagrees ("who") by whether gold's speaker is a pronoun. Matching is `summarizer eval`'s (FORMAT.md): a
 meeting pair matches when both names agree, an allegation when one accused agrees and the
 claims' token F1 is at least 0.3. Reads ../shared/eval/polnear-dev where it lies.
 """
@@ -34,9 +36,11 @@ from summarizer.engines.rules.text import sentences  # noqa: E402
 from summarizer.evaluate import (  # noqa: E402
     ALLEGATION_CLAIM_THRESHOLD,
     _accused_agree,
+    _match_statements,
     _pairs_agree,
     meeting_pairs,
     name_words,
+    speakers_agree,
     token_f1,
     tokens,
 )
@@ -54,6 +58,17 @@ CLASSES: dict[str, list[tuple[str, str]]] = {
         ("hosted / received / invited", r"\bhost|\breceiv|\binvit|\bwelcom"),
         ("meal / cookout / reception", r"\b(?:dinner|lunch|breakfast|cookout|reception|tour)\b"),
         ("pronoun participant", r"\b(?:he|she|they|him|her|them)\b"),
+    ],
+    "statements": [
+        ("speaker is a pronoun (he, she, they)", r"^(?:he|she|they|it|we|i)$"),
+        (
+            "belief / finding (not speech)",
+            r"^(?:believ|think|thought|feel|felt|know|hope|fear|expect|want|plan|show|found|find|reveal|estimat|worr)",
+        ),
+        ("said / says", r"^(?:said|says|say|saying)$"),
+        ("told / asked", r"^(?:told|tells|asked|asks)$"),
+        ("according to", r"^according"),
+        ("other cue verb", r"."),
     ],
     "allegations": [
         ("accuse / accusation", r"\baccus"),
@@ -87,6 +102,29 @@ def _sentence_texts(text: str) -> list[str]:
 
 def _best_sentence(sents: list[str], wanted: set[str]) -> str:
     return max(sents, key=lambda s: len(wanted & set(tokens(s))), default="")
+
+
+def statement_errors(gold: dict, pred: dict, text: str):
+    """Missed gold statements (classed by their cue), and matched ones whose speaker is wrong
+    (classed by the gold speaker: a pronoun or a name)."""
+    golds, preds = gold.get("statements") or [], pred["statements"]
+    matches = {g: p for g, p, _ in _match_statements(golds, preds)}
+    for g, item in enumerate(golds):
+        cue = (item.get("cue") or "").lower()
+        label = f"{item.get('speaker')} [{cue}]: {(item.get('content') or '')[:80]}"
+        if g not in matches:
+            yield "miss", label, cue
+        elif not speakers_agree(item, preds[matches[g]]):
+            got = preds[matches[g]]
+            yield "who", f"{label} -> {got.get('speaker')} / {got.get('speaker_mention')}", (
+                (item.get("speaker") or "").lower()
+            )
+    used = set(matches.values())
+    for p, item in enumerate(preds):
+        if p not in used:
+            yield "false", f"{item['speaker']} [{item.get('cue')}]: {item['content'][:80]}", (
+                (item.get("cue") or "").lower()
+            )
 
 
 def meeting_errors(gold: dict, pred: dict, text: str):
@@ -139,7 +177,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--set", choices=["project", "polnear"], default="polnear")
-    parser.add_argument("--kind", choices=["meetings", "allegations"], action="append", dest="kinds")
+    parser.add_argument(
+        "--kind", choices=["statements", "meetings", "allegations"], action="append", dest="kinds"
+    )
     parser.add_argument("--show", type=int, default=3, help="examples printed per class")
     parser.add_argument("--article", help="only articles whose id starts with this; print every item")
     args = parser.parse_args()
@@ -160,7 +200,7 @@ def main() -> None:
         for kind in args.kinds or ["meetings", "allegations"]:
             if entry.get(kind) is None:
                 continue
-            errors = meeting_errors if kind == "meetings" else allegation_errors
+            errors = {"statements": statement_errors, "meetings": meeting_errors}.get(kind, allegation_errors)
             for error, label, sentence in errors(entry, pred, article.text):
                 found[kind][(error, classify(kind, sentence))].append((article.id, label, sentence))
     show = 10**6 if args.article else args.show

@@ -195,6 +195,9 @@ def _np_word(token: str) -> bool:
     return bare.isalpha() and len(bare) > 2
 
 
+_PARTY_STATE = re.compile(r"\s*\([^()]{1,30}\)$")
+
+
 def clean_speaker(phrase: str) -> str:
     """The speaker noun phrase from the words before a cue verb ("" when there is none).
 
@@ -203,6 +206,7 @@ def clean_speaker(phrase: str) -> str:
     "Kevin Sullivan, the tax commissioner," (the name before its apposition) are kept.
     """
     phrase = phrase.strip(' ,;:—–-\u201c\u201d"')
+    phrase = _PARTY_STATE.sub("", phrase)  # "Sen. David Perdue (R-Ga.)": the name without its party
     phrase = _LEADING_ADVERBIAL.sub("", phrase)
     while True:
         trimmed = _TRAILING_ADVERBS.sub("", phrase)
@@ -215,8 +219,12 @@ def clean_speaker(phrase: str) -> str:
         # "Kevin Sullivan, the tax commissioner, says": the name, not the apposition
         if (
             len(parts) >= 2
-            and last.lower().startswith(("the ", "a ", "an ", "who ", "whose ", "which "))
             and parts[-2][:1].isupper()
+            and (
+                last.lower().startswith(("the ", "a ", "an ", "who ", "whose ", "which "))
+                # "Megan Hester, senior associate at the institute, said": a lower-case apposition
+                or (last[:1].islower() and _person_like(_strip_title(parts[-2])))
+            )
         ):
             phrase = parts[-2]
         else:

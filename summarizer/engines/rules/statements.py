@@ -85,8 +85,11 @@ def _tail_attribution(sentence: str) -> re.Match[str] | None:
 
 _TAIL_INVERTED = re.compile(
     r",\s*(?P<verb>said|says|added|adds|wrote|writes|noted|explained|argued|insisted|warned)\s+"
+    r"(?!(?:he|she|they|it|we|I|you|that)\s)"
+    r"(?![^,]*\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does)\b)"
     r"(?P<who>[^,]{2,80}?)[.!?]?$"
 )
+"""`..., said X.`; never `, said he cannot comment ...` (a clause, not an inverted subject)."""
 _QUOTED_PASSIVE = re.compile(
     r"^[\s,]*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,3}|he|she|they)\s+(?:was|were)\s+"
     r"quoted\s+(?:\w+\s+)?as\s+saying\b"
