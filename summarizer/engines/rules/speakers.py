@@ -113,9 +113,15 @@ def scan_text(text: str) -> str:
     return _ABBREV_DOT.sub(lambda m: m.group().replace(".", "\u2024"), text)
 
 
+_DESCRIPTION = re.compile(r"^(?:the|a|an|his|her|their|its)\s+[a-z]", re.I)
+
+
 def _mention(mention: str | None, speaker: str) -> str | None:
-    """The article's words for the speaker, kept when resolution replaced them."""
-    return mention if mention and mention != speaker else None
+    """The article's words for the speaker, kept when resolution replaced them, or when they are a
+    description ("the mayor") that normalization may resolve to a name ("Bill de Blasio")."""
+    if mention and (mention != speaker or _DESCRIPTION.match(mention)):
+        return mention
+    return None
 
 
 def _person_like(name: str) -> bool:
@@ -124,6 +130,12 @@ def _person_like(name: str) -> bool:
         return False
     caps = [w for w in words if w[:1].isupper()]
     return len(caps) >= 2 and len(caps) == len(words)
+
+
+def _name_only(phrase: str) -> bool:
+    """Every word capitalized, at most five: a name ("Trump", "Megan Hester"), not "In a statement"."""
+    words = phrase.split()
+    return 0 < len(words) <= 5 and all(w[:1].isupper() for w in words)
 
 
 def _strip_title(name: str) -> str:
@@ -223,7 +235,8 @@ def clean_speaker(phrase: str) -> str:
             and (
                 last.lower().startswith(("the ", "a ", "an ", "who ", "whose ", "which "))
                 # "Megan Hester, senior associate at the institute, said": a lower-case apposition
-                or (last[:1].islower() and _person_like(_strip_title(parts[-2])))
+                # "Trump, speaking to veterans in Virginia, said": the name before the aside
+                or (last[:1].islower() and _name_only(parts[-2]))
             )
         ):
             phrase = parts[-2]
