@@ -158,6 +158,13 @@ _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", 
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
 
 _MIN_QUOTE_WORDS = 3
+_TITLE_WORD = re.compile(r"[A-Z0-9][\w’'.-]*|of|the|and|a|an|in|on|for|to|with|at|by")
+
+
+def _is_title(quoted: str) -> bool:
+    """ "Fox News Sunday," / "The Steve Harvey Morning Show": a quoted title is nobody's words."""
+    words = quoted.strip(" ,.;:!?").split()
+    return 0 < len(words) <= 8 and words[0][:1].isupper() and all(_TITLE_WORD.fullmatch(w) for w in words)
 
 
 
@@ -267,7 +274,7 @@ class StatementFinder:
     def _direct(self, quotes: Sequence[Quote], i: int, sent: Sentence) -> int:
         """Read the quote at `quotes[i]` as a statement if it stands alone; returns quotes used."""
         q = quotes[i]
-        if self._quote_words(q) < _MIN_QUOTE_WORDS:
+        if self._quote_words(q) < _MIN_QUOTE_WORDS or _is_title(self.text[q.start : q.end]):
             return 1
         close = q.close_mark + 1 if q.close_mark is not None else q.segments[-1][1]
         end_sent = self._sentence_of(max(close - 1, q.start)) or sent
