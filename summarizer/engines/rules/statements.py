@@ -158,6 +158,15 @@ _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", 
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
 
 _MIN_QUOTE_WORDS = 3
+_HEADLINE_NAME = r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*)"
+_HEADLINE_VERBS = "|".join(sorted(CUE_VERBS, key=len, reverse=True))
+_HEADLINE = (
+    re.compile(rf"^{_HEADLINE_NAME}:\s+(?P<verb>)(?P<content>.+)$"),
+    re.compile(rf"^{_HEADLINE_NAME}\s+(?P<verb>(?i:{_HEADLINE_VERBS}))\s+(?P<content>.+)$"),
+    re.compile(rf"^(?P<content>.+?),\s+{_HEADLINE_NAME}\s+(?P<verb>Says|Said|Warns|Claims|Insists)\.?$"),
+)
+"""Headline attributions: "X: ...", "X Says ...", "..., X Says." (the verb must be a cue verb)."""
+_HEADLINE_NOT_SPEAKERS = frozenset({"the latest", "update", "breaking", "watch", "exclusive", "analysis"})
 _TITLE_WORD = re.compile(r"[A-Z0-9][\w’'.-]*|of|the|and|a|an|in|on|for|to|with|at|by")
 
 
@@ -506,6 +515,28 @@ class StatementFinder:
             self._add(sent, who, verb, base + c_start, end)
             return
 
+    def _headline(self, sent: Sentence) -> None:
+        """A Title Case headline's statement: "Pence: Flowers Won't Be at Debate", "Obama Says
+        Museum Will Tell of ...", "Trump Could Address Clean Energy, Lindsey Graham Says"."""
+        text = self.text
+        line = text[sent.start : sent.end]
+        for pattern in _HEADLINE:
+            m = pattern.match(line)
+            if not m or (m["verb"] and m["verb"].lower() not in CUE_VERBS):
+                continue
+            who = m["who"].strip()
+            if who.lower() in _HEADLINE_NOT_SPEAKERS:
+                continue
+            end = sent.start + m.end("content")
+            while end > sent.start and text[end - 1] in " .":
+                end -= 1
+            content = self.article[sent.start + m.start("content") : end]
+            if len(content.split()) >= 3:
+                self.found.append(
+                    _Found(who, content, "indirect", m["verb"] or ":", sent.start, sent.end)
+                )
+            return
+
     # ------------------------------------------------------------------ all
 
     def run(self) -> list[_Found]:
@@ -520,7 +551,8 @@ class StatementFinder:
             self.pronouns[sent.start] = (he if he != "he" else None, she if she != "she" else None)
             before = len(self.found)
             if sent.paragraph == 0 and is_headline(self.text[sent.start : sent.end]):
-                continue  # "Obama Says Museum Tells a Truth": a headline, not the story's words
+                self._headline(sent)  # "Obama Says Museum Tells a Truth": only a headline's own cue
+                continue
             quotes = by_sentence.get(sent.start, [])
             i = 0
             while i < len(quotes):
