@@ -193,3 +193,50 @@ def test_every_polnear_dev_article_gets_a_summary():
     for path in sorted(root.glob("*.txt"))[:20]:
         draft, _ = engine.extract(read_path(path))
         assert draft.summary.startswith("The article reports: ") and len(draft.summary) > 30
+
+
+# --------------------------------------------------------------------------- statements
+
+
+def said(text: str) -> list[tuple[str, str | None, str]]:
+    from summarizer import Summarizer
+
+    summary = Summarizer(engine="rules").summarize(Article(text=text, id="t", published=PUBLISHED))
+    for st in summary.statements:
+        assert all(text[ev.start : ev.end] == ev.text for ev in st.evidence)
+    return [(st.speaker, st.speaker_mention, st.content) for st in summary.statements]
+
+
+def test_a_party_and_state_after_the_name_do_not_hide_the_speaker():
+    [(speaker, _, content)] = said("Sen. Ravi Kettering (D-Ohio) said the audit was long overdue.")
+    assert speaker.endswith("Ravi Kettering") and content == "the audit was long overdue"
+
+
+def test_a_lower_case_apposition_or_aside_leaves_the_name_as_speaker():
+    [(speaker, _, _)] = said(
+        "Ada Perrin, senior counsel at the Harbor Institute, said the rules were being ignored."
+    )
+    assert speaker == "Ada Perrin"
+    [(speaker, _, _)] = said("Kettering, speaking to farmers in Dayton, said prices would fall.")
+    assert speaker == "Kettering"
+
+
+def test_said_followed_by_a_clause_is_not_an_inverted_attribution():
+    [(speaker, _, content)] = said(
+        "The state chairman, Omar Pell, said he cannot comment on the letter because he has not seen it."
+    )
+    assert speaker == "Omar Pell" and content.startswith("he cannot comment")
+
+
+def test_a_description_speaker_is_kept_as_the_mention():
+    [(speaker, mention, _)] = said("The mayor said the harbor would reopen within weeks.")
+    assert mention == "The mayor" and speaker in ("The mayor", "mayor")
+
+
+def test_called_x_y_is_a_statement_of_the_subject():
+    [(speaker, _, content)] = said("Ada Perrin called the council's decision a huge win for tenants.")
+    assert speaker == "Ada Perrin" and content.startswith("the council's decision a huge win")
+
+
+def test_a_quoted_title_is_nobody_s_words():
+    assert said("Kettering spoke on “Morning Edition With Lena Marsh” about the audit.") == []
