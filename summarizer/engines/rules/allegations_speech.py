@@ -32,6 +32,10 @@ from summarizer.schema import AllegationDraft, StatementDraft
 
 __all__ = ["find_spoken_allegations"]
 
+_TOPIC_AFTER = re.compile(
+    r"[- ](?:justice|reform|movement|controversy|issues?|debate|past|laws?|bills?)\b", re.I
+)
+_LEADING_PRONOUN = re.compile(r"\W*(?:he|she|he’s|she’s|he's|she's|his|her)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|nobody|without|deny|denies|denied)\s+(?:\w+\s+){0,2}$", re.I)
 _MAX_CLAIM_WORDS = 60
@@ -62,6 +66,7 @@ class _Parties:
     def __init__(self, text: str, names: ArticleNames) -> None:
         self.text = text
         self.names = names
+        self._article_counts: Counter[str] | None = None
 
     def _name(self, m: Mention) -> str:
         if m.kind == "person":
@@ -102,24 +107,54 @@ class _Parties:
             active.append(m)
         if not active:
             return None
+        if _LEADING_PRONOUN.match(text, start, end):
+            # "He has said hateful things ...": the words are about someone named before
+            salient = self._salient(start, speaker_words)
+            if salient:
+                return salient
         found = self._first(start, end, speaker_words)
         if found:
             return found
         if _PRONOUN.search(text, start, end):
-            person = self.names.person_before(start)
-            while person is not None:
-                name = self.names.full(person.core)
-                if not (_words(name) & speaker_words):
-                    return name
-                person = self.names.person_before(person.start)
+            return self._salient(start, speaker_words)
         return None
+
+    def named_before(self, name: str, start: int, pos: int) -> bool:
+        """Whether `name` (or a pronoun) is mentioned in text[start:pos]: the subject of the act."""
+        words = _words(name)
+        if _PRONOUN.search(self.text, max(start, pos - 120), pos):
+            return True
+        return any(
+            _words(self._name(m)) & words
+            for m in self.names.within(max(start, pos - 120), pos)
+            if m.kind in ("person", "org")
+        )
+
+    def _salient(self, pos: int, speaker_words: set[str]) -> str | None:
+        """The person "he"/"she" most likely means at `pos`: of the people named in the 1,500
+        characters before, not the speaker, the one the article names most (the last on a tie)."""
+        article_counts = self._counts()
+        best: tuple[int, int, str] | None = None
+        for m in self.names.within(max(0, pos - 1500), pos):
+            if m.kind != "person":
+                continue
+            name = self.names.full(m.core)
+            if _words(name) & speaker_words or name.split()[0].lower() in _NOT_NAME_START:
+                continue
+            key = (article_counts[name], m.start, name)
+            best = key if best is None or key > best else best
+        return best[2] if best else None
+
+    def _counts(self) -> Counter[str]:
+        if self._article_counts is None:
+            self._article_counts = Counter(self.names.full(m.core) for m in self.names.persons)
+        return self._article_counts
 
     def topic(self, speaker: str | None) -> str | None:
         """The person the article names most, other than the speaker: whom an unnamed "you" or
         an opinion piece's quotes are about."""
         speaker_words = _words(speaker or "")
-        counts = Counter(self.names.full(m.core) for m in self.names.persons)
-        for name, _ in counts.most_common(3):
+        for name, _ in self._counts().most_common(3):
             if not (_words(name) & speaker_words) and name.split()[0].lower() not in _NOT_NAME_START:
                 return name
         return None
@@ -179,8 +214,12 @@ def find_spoken_allegations(
             continue
         if sent.paragraph == 0 and is_headline(evidence):
             continue
-        cues = _wrongdoing(text, sent.start, sent.end)
+        # in the article's voice a wrongdoing word must tell an act ("Quill illegally diverted"),
+        # not name a topic ("criminal-justice reform", "the birther movement")
+        cues = [m for m in _wrongdoing(text, sent.start, sent.end) if not _TOPIC_AFTER.match(text, m.end())]
         accused = parties.accused(sent.start, sent.end, None, cues) if cues else None
+        if accused and not parties.named_before(accused, sent.start, cues[0].start()):
+            accused = None  # the accused is the clause's subject, named before the act
         if not accused:
             continue
         used.add(evidence)
