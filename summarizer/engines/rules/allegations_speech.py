@@ -119,14 +119,21 @@ class _Parties:
             return self._salient(start, speaker_words)
         return None
 
-    def named_before(self, name: str, start: int, pos: int) -> bool:
-        """Whether `name` (or a pronoun) is mentioned in text[start:pos]: the subject of the act."""
+    def subject_of(self, name: str, start: int, cue: re.Match[str]) -> bool:
+        """Whether `name` does the act `cue` names: mentioned (or a pronoun) in the 120 characters
+        before it, or the agent of a passive ("was assaulted by Officer Dern")."""
         words = _words(name)
-        if _PRONOUN.search(self.text, max(start, pos - 120), pos):
+        lo, hi = max(start, cue.start() - 120), cue.start()
+        if _PRONOUN.search(self.text, lo, hi):
             return True
+        by = re.compile(r"[^,;.]{0,40}?\bby\s+").match(self.text, cue.end())
+        if by:
+            lo, hi = by.end(), by.end() + 60
         return any(
+            _words(self._name(m)) & words for m in self.names.within(lo, hi) if m.kind in ("person", "org")
+        ) or any(
             _words(self._name(m)) & words
-            for m in self.names.within(max(start, pos - 120), pos)
+            for m in self.names.within(max(start, cue.start() - 120), cue.start())
             if m.kind in ("person", "org")
         )
 
@@ -218,7 +225,7 @@ def find_spoken_allegations(
         # not name a topic ("criminal-justice reform", "the birther movement")
         cues = [m for m in _wrongdoing(text, sent.start, sent.end) if not _TOPIC_AFTER.match(text, m.end())]
         accused = parties.accused(sent.start, sent.end, None, cues) if cues else None
-        if accused and not parties.named_before(accused, sent.start, cues[0].start()):
+        if accused and not parties.subject_of(accused, sent.start, cues[0]):
             accused = None  # the accused is the clause's subject, named before the act
         if not accused:
             continue
