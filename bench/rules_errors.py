@@ -34,14 +34,12 @@ from summarizer.article import read_path  # noqa: E402
 from summarizer.engines.rules import RulesEngine  # noqa: E402
 from summarizer.engines.rules.text import sentences  # noqa: E402
 from summarizer.evaluate import (  # noqa: E402
-    ALLEGATION_CLAIM_THRESHOLD,
-    _accused_agree,
+    _match_allegations,
     _match_statements,
     _pairs_agree,
     meeting_pairs,
     name_words,
     speakers_agree,
-    token_f1,
     tokens,
 )
 from summarizer.normalize.pipeline import normalize  # noqa: E402
@@ -151,21 +149,13 @@ def meeting_errors(gold: dict, pred: dict, text: str):
 def allegation_errors(gold: dict, pred: dict, text: str):
     sents = _sentence_texts(text)
     golds, preds = gold.get("allegations") or [], pred["allegations"]
-    used: set[int] = set()
-    for g in golds:
-        best = max(
-            (
-                (token_f1(p["claim"], g["claim"]), i)
-                for i, p in enumerate(preds)
-                if i not in used and _accused_agree(g, p)
-            ),
-            default=(0.0, None),
-        )
-        if best[1] is not None and best[0] >= ALLEGATION_CLAIM_THRESHOLD:
-            used.add(best[1])
+    matches = {g: p for g, p, _ in _match_allegations(golds, preds)}  # the scorer's own matching
+    used = set(matches.values())
+    for g, item in enumerate(golds):
+        if g in matches:
             continue
-        label = f"{g['accuser']} -> {g['accused']}: {g['claim'][:90]}"
-        yield "miss", label, _best_sentence(sents, set(tokens(g["claim"])))
+        label = f"{item['accuser']} -> {item['accused']}: {item['claim'][:90]}"
+        yield "miss", label, _best_sentence(sents, set(tokens(item["claim"])))
     for i, p in enumerate(preds):
         if i not in used:
             label = f"{p['accuser']} -> {p['accused']}: {p['claim'][:90]}"
