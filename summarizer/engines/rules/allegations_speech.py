@@ -37,7 +37,12 @@ _TOPIC_AFTER = re.compile(
 )
 _LEADING_PRONOUN = re.compile(r"\W*(?:he|she|he’s|she’s|he's|she's|his|her)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
-_NEGATED = re.compile(r"\b(?:not|never|no|nobody|without|deny|denies|denied)\s+(?:\w+\s+){0,2}$", re.I)
+_NEGATED = re.compile(
+    r"\b(?:not|never|no|nobody|without|deny|denies|denied"
+    r"|will|would|unable\s+to|wants?\s+to|whether|if)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+"""A wrongdoing denied or only supposed: "has never lied", "will be unable to ... accuse"."""
 _MAX_CLAIM_WORDS = 60
 
 
@@ -75,7 +80,7 @@ class _Parties:
             name = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", m.raw).rstrip(".,;:")
             name = re.sub(r"['’]s?$", "", name)
         first = name.split()[0].lower() if name.split() else ""
-        return "" if first in _NOT_NAME_START else name
+        return "" if first in _NOT_NAME_START or "I" in name.split() else name
 
     def _first(self, start: int, end: int, speaker_words: set[str]) -> str | None:
         found = [m for m in self.names.within(start, end) if m.kind in ("person", "org")]
@@ -219,8 +224,8 @@ def find_spoken_allegations(
         evidence = text[sent.start : sent.end]
         if sent.start < names.body_start or evidence in used:
             continue
-        if sent.paragraph == 0 and is_headline(evidence):
-            continue
+        if (sent.paragraph == 0 and is_headline(evidence)) or evidence.rstrip(" ”\"’'").endswith("?"):
+            continue  # a headline, or a question ("Will the investigations ever stop?"), alleges nothing
         # in the article's voice a wrongdoing word must tell an act ("Quill illegally diverted"),
         # not name a topic ("criminal-justice reform", "the birther movement")
         cues = [m for m in _wrongdoing(text, sent.start, sent.end) if not _TOPIC_AFTER.match(text, m.end())]
