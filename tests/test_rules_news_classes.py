@@ -240,3 +240,15 @@ def test_called_x_y_is_a_statement_of_the_subject():
 
 def test_a_quoted_title_is_nobody_s_words():
     assert said("Kettering spoke on “Morning Edition With Lena Marsh” about the audit.") == []
+
+
+def test_blame_and_lawsuits_accuse_their_object_and_groups_can_be_accused():
+    text = "Mayor Tobias Quill spoke on Monday. “Quill blamed low-level workers for the losses,” Ada Perrin said."
+    assert [accused for _, accused, _ in spoken(text)] == [["low-level workers"]]
+    text = "Ada Perrin said the state was suing the Delmont Shipping Company over the spill."
+    assert [accused for _, accused, _ in spoken(text)] == [["Delmont Shipping Company"]]
+
+
+def test_a_group_doing_the_act_or_the_agent_of_a_passive_is_the_accused():
+    text = "Jonas Ferrell was shot and killed by a white officer after a traffic stop."
+    assert [accused for _, accused, _ in spoken(text)] == [["a white officer"]]

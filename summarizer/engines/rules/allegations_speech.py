@@ -64,6 +64,11 @@ def _wrongdoing(text: str, start: int, end: int) -> list[re.Match[str]]:
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 _BY = re.compile(r"\s+by\s+")
 _LEGAL = load_words("legal_process.txt")
+_OBJECT_VERBS = load_words("object_accusations.txt")
+_PARTY = re.compile(
+    r"(?:\b(?:a|an|the|other|some|many|several|local|[a-z]+-[a-z]+|white|black|federal|state)\s+){0,2}"
+    rf"\b(?:{'|'.join(sorted(load_words('party_nouns.txt'), key=len, reverse=True))})\b"
+)
 _NOT_NAME_START = frozenset("so as who was i a an the from if but and or".split())
 
 
@@ -82,14 +87,17 @@ class _Parties:
         first = name.split()[0].lower() if name.split() else ""
         return "" if first in _NOT_NAME_START or "I" in name.split() else name
 
-    def _first(self, start: int, end: int, speaker_words: set[str]) -> str | None:
+    def _first(self, start: int, end: int, speaker_words: set[str], groups: bool = False) -> str | None:
+        """The first person (else organization, else with `groups` a party noun such as "police
+        officers") named in text[start:end] who is not the speaker."""
         found = [m for m in self.names.within(start, end) if m.kind in ("person", "org")]
         for kind in ("person", "org"):
             for m in found:
                 name = self._name(m)
                 if m.kind == kind and name and not (_words(name) & speaker_words):
                     return name
-        return None
+        group = _PARTY.search(self.text, start, end) if groups else None
+        return group.group().strip() if group else None
 
     def accused(self, start: int, end: int, speaker: str | None, cues: list[re.Match[str]]) -> str | None:
         """The party the words at text[start:end] are about; not the speaker.
@@ -105,13 +113,19 @@ class _Parties:
             passive = _PASSIVE.search(text, max(start, m.start() - 20), m.start())
             if passive and m.group().lower() not in _LEGAL:
                 by = _BY.match(text, m.end()) or re.compile(r"[^,;.]{0,40}?\s+by\s+").match(text, m.end())
-                agent = self._first(by.end(), min(end, by.end() + 60), speaker_words) if by else None
+                agent = self._first(by.end(), min(end, by.end() + 60), speaker_words, True) if by else None
                 if agent:
                     return agent
                 continue
             active.append(m)
         if not active:
             return None
+        for m in active:
+            if m.group().lower() in _OBJECT_VERBS:
+                # "blamed low-level workers", "was suing North Carolina": the object is accused
+                target = self._first(m.end(), min(end, m.end() + 60), speaker_words, groups=True)
+                if target:
+                    return target
         if _LEADING_PRONOUN.match(text, start, end):
             # "He has said hateful things ...": the words are about someone named before
             salient = self._salient(start, speaker_words)
@@ -120,6 +134,9 @@ class _Parties:
         found = self._first(start, end, speaker_words)
         if found:
             return found
+        doer = _PARTY.search(text, max(start, active[0].start() - 40), active[0].start())
+        if doer:  # "the epidemic of police officers killing unarmed black people"
+            return doer.group().strip()
         if _PRONOUN.search(text, start, end):
             return self._salient(start, speaker_words)
         return None
@@ -131,9 +148,13 @@ class _Parties:
         lo, hi = max(start, cue.start() - 120), cue.start()
         if _PRONOUN.search(self.text, lo, hi):
             return True
+        if name in self.text[lo:hi]:
+            return True
         by = re.compile(r"[^,;.]{0,40}?\bby\s+").match(self.text, cue.end())
         if by:
             lo, hi = by.end(), by.end() + 60
+            if name in self.text[lo:hi]:
+                return True
         return any(
             _words(self._name(m)) & words for m in self.names.within(lo, hi) if m.kind in ("person", "org")
         ) or any(
