@@ -252,3 +252,8 @@ def test_blame_and_lawsuits_accuse_their_object_and_groups_can_be_accused():
 def test_a_group_doing_the_act_or_the_agent_of_a_passive_is_the_accused():
     text = "Jonas Ferrell was shot and killed by a white officer after a traffic stop."
     assert [accused for _, accused, _ in spoken(text)] == [["a white officer"]]
+
+
+def test_a_party_noun_just_before_the_act_is_its_doer_not_the_victim_named_after():
+    text = "Ada Perrin said the film shows the police killings of Jonas Ferrell and Mara Lind."
+    assert [accused for _, accused, _ in spoken(text)] == [["the police"]]

@@ -65,9 +65,11 @@ _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", r
 _BY = re.compile(r"\s+by\s+")
 _LEGAL = load_words("legal_process.txt")
 _OBJECT_VERBS = load_words("object_accusations.txt")
+_PARTY_NOUNS = "|".join(sorted(load_words("party_nouns.txt"), key=len, reverse=True))
+_DOER = re.compile(rf"(?P<party>(?:\b[a-z]+[- ])?\b(?:{_PARTY_NOUNS}))\s+(?:\w+ly\s+)?$")
 _PARTY = re.compile(
     r"(?:\b(?:a|an|the|other|some|many|several|local|[a-z]+-[a-z]+|white|black|federal|state)\s+){0,2}"
-    rf"\b(?:{'|'.join(sorted(load_words('party_nouns.txt'), key=len, reverse=True))})\b"
+    rf"\b(?:{_PARTY_NOUNS})\b"
 )
 _NOT_NAME_START = frozenset("so as who was i a an the from if but and or".split())
 
@@ -131,12 +133,13 @@ class _Parties:
             salient = self._salient(start, speaker_words)
             if salient:
                 return salient
+        for m in active:
+            doer = _DOER.search(text, max(start, m.start() - 30), m.start())
+            if doer:  # "police officers killing unarmed black people", "the police killings of"
+                return doer["party"].strip()
         found = self._first(start, end, speaker_words)
         if found:
             return found
-        doer = _PARTY.search(text, max(start, active[0].start() - 40), active[0].start())
-        if doer:  # "the epidemic of police officers killing unarmed black people"
-            return doer.group().strip()
         if _PRONOUN.search(text, start, end):
             return self._salient(start, speaker_words)
         return None
