@@ -257,3 +257,10 @@ def test_a_group_doing_the_act_or_the_agent_of_a_passive_is_the_accused():
 def test_a_party_noun_just_before_the_act_is_its_doer_not_the_victim_named_after():
     text = "Ada Perrin said the film shows the police killings of Jonas Ferrell and Mara Lind."
     assert [accused for _, accused, _ in spoken(text)] == [["the police"]]
+
+
+def test_a_participle_cue_after_a_comma_belongs_to_the_sentence_subject():
+    [(speaker, _, content)] = said(
+        "Ada Perrin defended the new tax in Dayton, saying the city could not afford another deficit."
+    )
+    assert speaker == "Ada Perrin" and content.startswith("the city could not afford")

@@ -22,6 +22,7 @@ from summarizer.engines.rules.speakers import (
     _LEADING_ADVERBIAL,
     _NP_LOWER_OK,
     _PERSON_PRONOUNS,
+    _RUN_OPENERS,
     _STATE_MEDIA,
     CUE_VERBS,
     PRONOUNS,
@@ -158,6 +159,10 @@ _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", 
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
 
 _MIN_QUOTE_WORDS = 3
+_SENTENCE_SUBJECT = re.compile(
+    r"(?P<who>(?:(?:The|A|An)\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})\s+[a-z]"
+)
+"""The capitalized noun phrase opening a sentence, up to its first lower-case word (its verb)."""
 _HEADLINE_NAME = r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*)"
 _HEADLINE_VERBS = "|".join(sorted(CUE_VERBS, key=len, reverse=True))
 _HEADLINE = (
@@ -493,6 +498,11 @@ class StatementFinder:
             if _AFTER_NOUN.match(s_text, c.end()):
                 continue  # "battleground states could be...": the cue word is a noun here
             who = clean_speaker(head)
+            if c.group("verb").endswith("ing") and head.rstrip().endswith(","):
+                # "Trump is defending his tweets, saying ...": the sentence's subject speaks
+                subject = _SENTENCE_SUBJECT.match(s_text)
+                if subject and subject["who"].split()[0].lower() not in _RUN_OPENERS:
+                    who = subject["who"]
             if not who or who.split()[-1].lower() in {"to", "of", "and", "the", "a", "that", "not"}:
                 continue
             c_start = c.end()
