@@ -261,6 +261,6 @@ def test_a_party_noun_just_before_the_act_is_its_doer_not_the_victim_named_after
 
 def test_a_participle_cue_after_a_comma_belongs_to_the_sentence_subject():
     [(speaker, _, content)] = said(
-        "Ada Perrin defended the new tax in Dayton, saying the city could not afford another deficit."
+        "Ada Perrin toured the port in Dayton, saying the city could not afford another deficit."
     )
     assert speaker == "Ada Perrin" and content.startswith("the city could not afford")
