@@ -117,6 +117,8 @@ def main() -> None:
         chars = sum(len(a.text) for a in articles)
         print(f"== {name}: {len(articles)} articles, {chars:,} characters")
         print(format_report(evaluate(gold, preds)))
+        filled = sum(bool(p["summary"].strip()) for p in preds.values())
+        print(f"summaries:                  {filled} of {len(preds)} articles have one")
         print(
             f"speed: {len(articles) / seconds:.0f} articles/s on one core "
             f"({seconds * 1000 / len(articles):.2f} ms per article, best of {args.rounds})\n"
