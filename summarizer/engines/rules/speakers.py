@@ -236,7 +236,8 @@ def clean_speaker(phrase: str) -> str:
                 last.lower().startswith(("the ", "a ", "an ", "who ", "whose ", "which "))
                 # "Megan Hester, senior associate at the institute, said": a lower-case apposition
                 # "Trump, speaking to veterans in Virginia, said": the name before the aside
-                or (last[:1].islower() and _name_only(parts[-2]))
+                or (last[:1].islower() and len(last.split()) >= 2 and _name_only(parts[-2])
+                    and last.split()[0].lower() not in PRONOUNS)
             )
         ):
             phrase = parts[-2]
