@@ -264,3 +264,12 @@ def test_a_participle_cue_after_a_comma_belongs_to_the_sentence_subject():
         "Ada Perrin toured the port in Dayton, saying the city could not afford another deficit."
     )
     assert speaker == "Ada Perrin" and content.startswith("the city could not afford")
+
+
+def test_a_second_attribution_inside_reported_speech_is_a_second_statement():
+    found = said("Omar Pell said the vote was close, and he noted that turnout had doubled since 2020.")
+    assert [(speaker, content) for speaker, _, content in found] == [
+        ("Omar Pell", "the vote was close"),
+        ("Omar Pell", "turnout had doubled since 2020"),
+    ]
+    assert found[1][1] == "he"

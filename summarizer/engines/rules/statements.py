@@ -159,6 +159,12 @@ _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", 
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
 
 _MIN_QUOTE_WORDS = 3
+_SECOND_CUE = re.compile(
+    r"(?:,|\s+[—–]|;)?\s+(?:and|but)\s+(?P<who>he|she|they|[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)?)\s+"
+    r"(?:also\s+)?(?P<verb>said|says|noted|notes|added|adds|argued|warned|insisted|stressed|acknowledged)"
+    r"\s+(?:that\s+)?"
+)
+"""A second attribution inside reported speech: "..., and he noted that ..."."""
 _SENTENCE_SUBJECT = re.compile(
     r"(?P<who>(?:(?:The|A|An)\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})\s+[a-z]"
 )
@@ -522,6 +528,12 @@ class StatementFinder:
             c_start = t.end() - base if t else c_start
             tail = _tail_attribution(s_text)
             end = base + (tail.start() if tail and tail.start() > c_start else len(s_text))
+            second = _SECOND_CUE.search(self.text, base + c_start, end)
+            if second and self._quoted_share(second.start(), second.end()) == 0:
+                # "X said A — and he noted that B": two statements, the second by "he"
+                self._add(sent, who, verb, base + c_start, second.start())
+                self._add(sent, second["who"], second["verb"], second.end(), end)
+                return
             self._add(sent, who, verb, base + c_start, end)
             return
 
