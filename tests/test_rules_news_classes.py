@@ -273,3 +273,10 @@ def test_a_second_attribution_inside_reported_speech_is_a_second_statement():
         ("Omar Pell", "turnout had doubled since 2020"),
     ]
     assert found[1][1] == "he"
+
+
+def test_a_speaker_phrase_starts_after_a_closed_quotation():
+    from summarizer.engines.rules.speakers import clean_speaker
+
+    assert clean_speaker('Pell promised "A Harbor For Everyone." He') == "He"
+    assert clean_speaker("the anthem ''Home Again,'' she") == "she"

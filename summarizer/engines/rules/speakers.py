@@ -207,6 +207,7 @@ def _np_word(token: str) -> bool:
     return bare.isalpha() and len(bare) > 2
 
 
+_AFTER_CLOSING_QUOTE = re.compile(r"[,.!?]?(?:[”\"]|'')\s+(?=\S)")
 _PARTY_STATE = re.compile(r"\s*\([^()]{1,30}\)$")
 
 
@@ -217,6 +218,7 @@ def clean_speaker(phrase: str) -> str:
     this week showing Trump" yields nothing usable while "White House spokesman Josh Earnest" and
     "Kevin Sullivan, the tax commissioner," (the name before its apposition) are kept.
     """
+    phrase = _AFTER_CLOSING_QUOTE.split(phrase)[-1]  # 'of "Peace Through Strength." He'
     phrase = phrase.strip(' ,;:—–-\u201c\u201d"')
     phrase = _PARTY_STATE.sub("", phrase)  # "Sen. David Perdue (R-Ga.)": the name without its party
     phrase = _LEADING_ADVERBIAL.sub("", phrase)
