@@ -315,6 +315,11 @@ class StatementFinder:
             who, verb = self._attribution_before(sent.start, q.open_mark)
         if not who and sent.start == q.open_mark:
             who, verb = self._lead_in_before(sent)
+        if not who and sent.start == q.open_mark:
+            # '“You squeezed employees” to drive up the stock price, she said.': the sentence's tail
+            tail = _tail_attribution(self.text[end_sent.start : end_sent.end])
+            if tail and end_sent.start + tail.start() >= close and _subject_like(tail["who"]):
+                who, verb = tail["who"], tail["verb"]
         first_word = self.text[q.start : q.start + 1]
         if _NAME_ONLY.fullmatch(opener) and first_word.islower():
             # 'Xi “hailed enhanced political trust”': the name before a quoted predicate speaks
