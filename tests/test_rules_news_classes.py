@@ -280,3 +280,10 @@ def test_a_speaker_phrase_starts_after_a_closed_quotation():
 
     assert clean_speaker('Pell promised "A Harbor For Everyone." He') == "He"
     assert clean_speaker("the anthem ''Home Again,'' she") == "she"
+
+
+def test_an_age_or_a_party_after_the_name_in_an_attribution_is_no_part_of_it():
+    [(speaker, _, _)] = said("“We will rebuild the pier before winter,” Quina Jones, 25, said on Monday.")
+    assert speaker == "Quina Jones"
+    [(speaker, _, _)] = said("“The veto will be overridden,” Senator Hal Brody, R-Ky., said Tuesday.")
+    assert speaker.endswith("Hal Brody")

@@ -208,6 +208,9 @@ def _np_word(token: str) -> bool:
 
 
 _AFTER_CLOSING_QUOTE = re.compile(r"[,.!?]?(?:[”\"]|'')\s+(?=\S)")
+_AGE_OR_PARTY = r"(?:,\s+(?:\d{1,3}|[A-Z][a-z]?-[A-Z][\w.\u2024]*),)"
+"""An age or a party and state between commas after a name: "Quina Jones, 25,", "McConnell, R-Ky.,"."""
+_TRAILING_AGE_OR_PARTY = re.compile(r",\s+(?:\d{1,3}|[A-Z][a-z]?-[A-Z][\w.\u2024]*),?$")
 _PARTY_STATE = re.compile(r"\s*\([^()]{1,30}\)$")
 
 
@@ -221,6 +224,7 @@ def clean_speaker(phrase: str) -> str:
     phrase = _AFTER_CLOSING_QUOTE.split(phrase)[-1]  # 'of "Peace Through Strength." He'
     phrase = phrase.strip(' ,;:—–-\u201c\u201d"')
     phrase = _PARTY_STATE.sub("", phrase)  # "Sen. David Perdue (R-Ga.)": the name without its party
+    phrase = _TRAILING_AGE_OR_PARTY.sub("", phrase)  # "Quina Jones, 25": the name without the age
     phrase = _LEADING_ADVERBIAL.sub("", phrase)
     while True:
         trimmed = _TRAILING_ADVERBS.sub("", phrase)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarizer.engines.rules.speakers import (
+    _AGE_OR_PARTY,
     _CAPITALIZED_RUN,
     _LEADING_ADVERBIAL,
     _NP_LOWER_OK,
@@ -159,6 +160,10 @@ _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", 
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
 
 _MIN_QUOTE_WORDS = 3
+_AFTER_QUOTE_CUE = re.compile(
+    rf"^[\s,]*(?P<who>[^,.;“”\"]{{1,80}}?{_AGE_OR_PARTY}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b"
+)
+"""`,” he said` / `,” Quina Jones, 25, said` after a closing quotation mark."""
 _SECOND_CUE = re.compile(
     r"(?:,|\s+[—–]|;)?\s+(?:and|but)\s+(?P<who>he|she|they|[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)?)\s+"
     r"(?:also\s+)?(?P<verb>said|says|noted|notes|added|adds|argued|warned|insisted|stressed|acknowledged)"
@@ -246,7 +251,7 @@ class StatementFinder:
         m = _QUOTED_PASSIVE.match(tail)
         if m:
             return m.group("who"), "quoted as saying"
-        m = re.match(rf"^[\s,]*(?P<who>[^,.;“”\"]{{1,80}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b", tail)
+        m = _AFTER_QUOTE_CUE.match(tail)
         if m and _subject_like(m.group("who")):
             return m.group("who"), m.group("verb")
         m = re.match(rf"^[\s,]*(?P<verb>{_VERB_ALT})\s+(?P<who>[^,.;“”\"]{{2,80}}?)(?=[,.;]|$)", tail)
