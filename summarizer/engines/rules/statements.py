@@ -160,6 +160,10 @@ _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", 
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
 
 _MIN_QUOTE_WORDS = 3
+_INVERTED_LEAD = re.compile(
+    r"(?:^|[.!?]\s+)(?P<verb>Said|Says|Asked|Added|Wrote|Recalled)\s+(?P<who>[A-Z][^:,.“”\"]{1,60}?)[:,]$"
+)
+"""An inverted lead-in opening a sentence: 'Said Ellis: “...”'."""
 _AFTER_QUOTE_CUE = re.compile(
     rf"^[\s,]*(?P<who>[^,.;“”\"]{{1,80}}?{_AGE_OR_PARTY}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b"
 )
@@ -268,6 +272,9 @@ class StatementFinder:
     def _attribution_before(self, start: int, pos: int) -> tuple[str | None, str | None]:
         """`X said: “` / `X said, “` / `X told reporters: “` right before an opening mark."""
         head = self.text[max(start, pos - 200) : pos].rstrip()
+        inverted = _INVERTED_LEAD.search(head)
+        if inverted:  # 'Said Ellis: “...”'
+            return inverted["who"], inverted["verb"].lower()
         found = _cue_ending(head)
         if found:
             return clean_speaker(head[: found.start()]) or None, found.group("verb")

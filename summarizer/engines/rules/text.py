@@ -18,7 +18,7 @@ ABBREVIATIONS = frozenset(
     (
         "mr mrs ms dr prof sen rep gov lt col gen maj sgt capt adm cmdr gov pres st sr jr rev fr no "
         "nos vs etc inc corp co ltd dept univ ave blvd mt ft sept sep jan feb mar apr jun jul aug oct "
-        "nov dec u.s u.k u.n e.u a.m p.m d.c n.y l.a washington.d.c"
+        "nov dec u.s u.k u.n e.u a.m p.m d.c n.y l.a washington.d.c del sens reps govs amb supt"
     ).split()
 )
 """Words that end in a period without ending the sentence (lower-case, without the final dot)."""
