@@ -287,3 +287,8 @@ def test_an_age_or_a_party_after_the_name_in_an_attribution_is_no_part_of_it():
     assert speaker == "Quina Jones"
     [(speaker, _, _)] = said("“The veto will be overridden,” Senator Hal Brody, R-Ky., said Tuesday.")
     assert speaker.endswith("Hal Brody")
+
+
+def test_a_quote_after_a_colon_is_the_words_of_the_sentence_subject():
+    [(speaker, _, content)] = said("Mayor Tobias Quill unveiled a new slogan: “The harbor belongs to everyone.”")
+    assert speaker.endswith("Tobias Quill") and content == "The harbor belongs to everyone."

@@ -327,6 +327,11 @@ class StatementFinder:
             who, verb = self._attribution_before(sent.start, q.open_mark)
         if not who and sent.start == q.open_mark:
             who, verb = self._lead_in_before(sent)
+        if not who and opener.endswith(":"):
+            # 'President Obama is rolling out a new message: “It's about me.”': the subject's words
+            subject = _SENTENCE_SUBJECT.match(opener)
+            if subject and subject["who"].split()[0].lower() not in _RUN_OPENERS:
+                who, verb = subject["who"], ":"
         if not who and sent.start == q.open_mark:
             # '“You squeezed employees” to drive up the stock price, she said.': the sentence's tail
             tail = _tail_attribution(self.text[end_sent.start : end_sent.end])
