@@ -292,3 +292,10 @@ def test_an_age_or_a_party_after_the_name_in_an_attribution_is_no_part_of_it():
 def test_a_quote_after_a_colon_is_the_words_of_the_sentence_subject():
     [(speaker, _, content)] = said("Mayor Tobias Quill unveiled a new slogan: “The harbor belongs to everyone.”")
     assert speaker.endswith("Tobias Quill") and content == "The harbor belongs to everyone."
+
+
+def test_a_relative_clause_after_the_apposition_is_no_part_of_the_speaker():
+    [(speaker, _, _)] = said(
+        "Omar Pell, president of the dockworkers' union, which represents 4,000 workers, said the strike would end."
+    )
+    assert speaker == "Omar Pell"

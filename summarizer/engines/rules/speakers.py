@@ -132,6 +132,18 @@ def _person_like(name: str) -> bool:
     return len(caps) >= 2 and len(caps) == len(words)
 
 
+_DESCRIBING = ("the ", "a ", "an ", "who ", "whose ", "which ")
+
+
+def _is_aside(part: str) -> bool:
+    """An apposition or aside after a name: "the tax commissioner", "which represents teachers",
+    "senior associate at the institute", "speaking to veterans" (never a pronoun: "he")."""
+    words = part.split()
+    return part.lower().startswith(_DESCRIBING) or (
+        part[:1].islower() and len(words) >= 2 and words[0].lower() not in PRONOUNS
+    )
+
+
 def _name_only(phrase: str) -> bool:
     """Every word capitalized, at most five: a name ("Trump", "Megan Hester"), not "In a statement"."""
     words = phrase.split()
@@ -233,22 +245,17 @@ def clean_speaker(phrase: str) -> str:
         phrase = trimmed
     if ", " in phrase:
         parts = [p for p in phrase.split(", ") if p]
-        last = parts[-1] if parts else ""
-        # "Kevin Sullivan, the tax commissioner, says": the name, not the apposition
-        if (
-            len(parts) >= 2
-            and parts[-2][:1].isupper()
-            and (
-                last.lower().startswith(("the ", "a ", "an ", "who ", "whose ", "which "))
-                # "Megan Hester, senior associate at the institute, said": a lower-case apposition
-                # "Trump, speaking to veterans in Virginia, said": the name before the aside
-                or (last[:1].islower() and len(last.split()) >= 2 and _name_only(parts[-2])
-                    and last.split()[0].lower() not in PRONOUNS)
-            )
-        ):
-            phrase = parts[-2]
+        # "Kevin Sullivan, the tax commissioner, says", "Michael Mulgrew, president of the
+        # union, which represents teachers, said", "Trump, speaking to veterans, said": the name
+        # before its appositions and asides
+        kept = list(parts)
+        while len(kept) >= 2 and _is_aside(kept[-1]):
+            kept.pop()
+        described = any(p.lower().startswith(_DESCRIBING) for p in parts[len(kept) :])
+        if len(kept) < len(parts) and kept[-1][:1].isupper() and (described or _name_only(kept[-1])):
+            phrase = kept[-1]
         else:
-            phrase = last
+            phrase = parts[-1] if parts else ""
     if ": " in phrase:  # "Friday: Republicans" (a dateline or a heading before the subject)
         phrase = phrase.rsplit(": ", 1)[1]
     tokens = phrase.split()
