@@ -299,3 +299,26 @@ def test_a_relative_clause_after_the_apposition_is_no_part_of_the_speaker():
         "Omar Pell, president of the dockworkers' union, which represents 4,000 workers, said the strike would end."
     )
     assert speaker == "Omar Pell"
+
+
+def test_they_crashed_the_meeting_adds_the_two_people_named_together_before():
+    text = (
+        "Senator Hal Brody and Governor Lena Marsh flew to Geneva. "
+        "The two learned of a meeting of the leaders of Brazil, India and China. "
+        "They crashed the meeting on Tuesday."
+    )
+    assert meetings(text) == [sorted(["Brazil", "India", "China", "Hal Brody", "Lena Marsh"])]
+
+
+def test_a_meeting_of_the_leaders_of_countries_keeps_the_countries():
+    """Mapping them to the leader the article names elsewhere may name another year's leader."""
+    text = (
+        "Chinese President Wen Hao spoke in 2024. "
+        "In 2009 diplomats noticed a meeting of the leaders of Brazil, China and India in Geneva."
+    )
+    assert meetings(text) == [["Brazil", "China", "India"]]
+
+
+def test_joining_talks_adds_the_subject_to_the_meeting_just_reported():
+    text = "Senator Hal Brody met Governor Lena Marsh in Albany. Mayor Tobias Quill later joined the talks."
+    assert meetings(text) == [sorted(["Hal Brody", "Lena Marsh", "Tobias Quill"])]

@@ -83,6 +83,8 @@ _TRIGGER = re.compile(
     | (?P<held>held|holds|had|began|opened)\s+(?P<held_adj>(?:[\w-]+\s+){{0,2}}?)(?:{_MEETING_NOUNS}
         |an?\s+(?:[\w-]+\s+){{0,2}}?(?:{_MEETING_NOUNS}))(?P<held_with>\s+with)?
     | (?P<between>(?:[Tt]alks|[Mm]eetings?|[Dd]iscussions|[Ss]ummit)\s+between)
+    | (?P<joined>(?:joined|crashed|entered|attended)\s+(?:the|that|this)\s+(?:[\w-]+\s+){{0,2}}?
+        (?:meeting|talks|session|summit|discussions?|negotiations))
     | (?P<noun_with>(?:{_MEETING_NOUNS})\s+with)
     | (?P<noun_of>(?:meeting|summit|gathering)\s+of)
     | (?P<hosted>hosted|received|welcomed)
@@ -91,7 +93,9 @@ _TRIGGER = re.compile(
     re.X | re.I,
 )
 _COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and\s+)?(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?")
-_TRIGGER_KINDS = ("passive", "ptc_by", "met", "held", "between", "noun_with", "noun_of", "hosted", "visited")
+_TRIGGER_KINDS = (
+    "passive", "ptc_by", "met", "held", "between", "joined", "noun_with", "noun_of", "hosted", "visited"
+)
 _NOT_PAST = re.compile(
     r"\b(?:not|never|n't|to|will|would|shall|could|may|might|can|cannot)\s+(?:\w+\s+){0,1}$|\b(?:was|were)\s+$"
 )
@@ -267,6 +271,23 @@ class _Reader:
             out.append(self.names.full(person.core) if person else country)
         return out
 
+    def _they(self, pos: int) -> list[str]:
+        """ "They" as the last two or more people named together ("Mr. Obama and Hillary
+        Clinton") in this sentence or the two before; empty when none were."""
+        i = bisect.bisect_right(self._sent_starts, pos) - 1
+        persons = [
+            m
+            for m in self.names.within(self.sents[max(0, i - 2)].start, pos)
+            if m.kind == "person" and not m.possessor
+        ]
+        for k in range(len(persons) - 1, 0, -1):
+            first, second = persons[k - 1], persons[k]
+            if _COORDINATED.fullmatch(self.text, first.end, second.start) and " and " in self.text[
+                first.end : second.start + 1
+            ]:
+                return list(dict.fromkeys(self.names.full(m.core) for m in (first, second)))
+        return []
+
     def _pronoun(self, pronoun: str, pos: int) -> str | None:
         """Whom "he"/"she" (or "his"/"her") means at `pos`: the person most often named in this
         sentence and the three before (the most recent on a tie), when the statement reader's
@@ -295,7 +316,7 @@ class _Reader:
         pron = _PRONOUN_SUBJECT.search(pre)
         if pron:
             if pron["p"].lower() == "they":
-                return self._previous_group(sent_start)
+                return self._they(sent_start) or self._previous_group(sent_start)
             known = self._pronoun(pron["p"], sent_start)
             if known:
                 return [known]
@@ -493,6 +514,18 @@ class _Reader:
                 self._add(index, people, trig.start(), trig.end(), separate)
             return
 
+        if kind == "joined":
+            # "they crashed the meeting", "Macron joined the talks": more people at the meeting
+            # just reported
+            joiners = self._subject(start, trig.start())
+            last = self.meetings[-1] if self.meetings else None
+            if joiners and last and index - last.sentence <= 2:
+                for m in self.meetings:
+                    if m.sentence == last.sentence:
+                        m.participants = list(dict.fromkeys([*m.participants, *joiners]))
+                        m.evidence.append(text[sent.start : sent.end])
+            return
+
         if kind in ("noun_with", "noun_of"):
             self._noun(index, start, trig, kind, separate)
             return
@@ -629,8 +662,10 @@ class _NounReader(_Reader):
         if countries and objects:
             first = next(m for m in mentions if m.core == objects[0])
             role = _ROLE_LIST.search(self.text[trig.end() : first.start])
-            if role:
+            if role and kind == "noun_with":
                 objects = self._map_countries(objects, role["role"])
+            elif role:
+                pass  # "a meeting of the leaders of A, B and C": the countries, whoever led them then
             elif not all(c.lower() in _COUNTRY_KEYS for c in objects):
                 # a lone unknown word is a person named by surname only ("her meeting with Obama")
                 objects = [
