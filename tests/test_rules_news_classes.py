@@ -322,3 +322,9 @@ def test_a_meeting_of_the_leaders_of_countries_keeps_the_countries():
 def test_joining_talks_adds_the_subject_to_the_meeting_just_reported():
     text = "Senator Hal Brody met Governor Lena Marsh in Albany. Mayor Tobias Quill later joined the talks."
     assert meetings(text) == [sorted(["Hal Brody", "Lena Marsh", "Tobias Quill"])]
+
+
+def test_questions_and_far_modals_allege_nothing():
+    assert spoken("“Did Mayor Tobias Quill evade taxes through illegal schemes?” Ada Perrin asked.") == []
+    text = "Mayor Tobias Quill will be unable to turn the crowd against the council and accuse it of fraud."
+    assert spoken(text) == []

@@ -39,7 +39,7 @@ _LEADING_PRONOUN = re.compile(r"\W*(?:he|she|he’s|she’s|he's|she's|his|her)\
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
 _NEGATED = re.compile(
     r"\b(?:not|never|no|nobody|without|deny|denies|denied"
-    r"|will|would|unable\s+to|wants?\s+to|whether|if)\s+(?:\w+\s+){0,3}$",
+    r"|will|would|unable\s+to|wants?\s+to|whether|if)\b[^,.;:!?]{0,60}$",
     re.I,
 )
 """A wrongdoing denied or only supposed: "has never lied", "will be unable to ... accuse"."""
@@ -56,7 +56,7 @@ def _wrongdoing(text: str, start: int, end: int) -> list[re.Match[str]]:
     for m in load_regex("wrongdoing.txt", re.I).finditer(text, start, end):
         if text[max(0, m.start() - 5) : m.start()].lower().endswith("anti-"):
             continue
-        if not _NEGATED.search(text, max(start, m.start() - 30), m.start()):
+        if not _NEGATED.search(text, max(start, m.start() - 80), m.start()):
             found.append(m)
     return found
 
@@ -225,8 +225,8 @@ def find_spoken_allegations(
         at = text.find(draft.content, start, end) if draft.content else -1
         c_start, c_end = (at, at + len(draft.content)) if at >= 0 else (start, end)
         cues = _wrongdoing(text, c_start, c_end)
-        if not cues:
-            continue
+        if not cues or draft.content.rstrip(" ”\"’'").endswith("?"):
+            continue  # no wrong named, or only asked about ("Did he evade taxes?")
         accused = parties.accused(c_start, c_end, draft.speaker, cues)
         if not accused and draft.kind == "direct":
             accused = parties.topic(draft.speaker)

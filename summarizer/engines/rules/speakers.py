@@ -26,7 +26,7 @@ _LEADING_ADVERBIAL = re.compile(
     r"Today|Yesterday)\b[^,]{0,60},\s*)+"
 )
 _TRAILING_ADVERBS = re.compile(
-    r"\s+(?:also|later|earlier|again|then|now|repeatedly|previously|recently|himself|herself|"
+    r"\s+(?:also|further|later|earlier|again|then|now|repeatedly|previously|recently|himself|herself|"
     r"themselves|itself|on\s+\w+|in\s+a\s+statement|in\s+an\s+interview|last\s+\w+|this\s+\w+|"
     r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))$"
 )
