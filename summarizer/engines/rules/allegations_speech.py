@@ -20,6 +20,7 @@ own words. A sentence already read by `allegations.py` is left to it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -50,15 +51,24 @@ def _words(name: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[\w’'-]+", name) if len(w) > 2}
 
 
-def _wrongdoing(text: str, start: int, end: int) -> list[re.Match[str]]:
-    """The wrongdoing words of text[start:end], except negated ones and "anti-corruption"."""
-    found = []
-    for m in load_regex("wrongdoing.txt", re.I).finditer(text, start, end):
-        if text[max(0, m.start() - 5) : m.start()].lower().endswith("anti-"):
-            continue
-        if not _NEGATED.search(text, max(start, m.start() - 80), m.start()):
-            found.append(m)
-    return found
+class _Wrongdoing:
+    """The article's wrongdoing words, found once (every span is then a bisection, not a scan)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.matches = list(load_regex("wrongdoing.txt", re.I).finditer(text))
+        self.starts = [m.start() for m in self.matches]
+
+    def within(self, start: int, end: int) -> list[re.Match[str]]:
+        """The wrongdoing words of text[start:end], except negated ones and "anti-corruption"."""
+        text = self.text
+        found = []
+        for m in self.matches[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]:
+            if m.end() > end or text[max(0, m.start() - 5) : m.start()].lower().endswith("anti-"):
+                continue
+            if not _NEGATED.search(text, max(start, m.start() - 80), m.start()):
+                found.append(m)
+        return found
 
 
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
@@ -214,6 +224,7 @@ def find_spoken_allegations(
     """
     names = article_names(text, sents)
     parties = _Parties(text, names)
+    wrongdoing = _Wrongdoing(text)
     used = set(taken)
     drafts: list[AllegationDraft] = []
     spans: list[tuple[int, int]] = []
@@ -224,7 +235,7 @@ def find_spoken_allegations(
             continue
         at = text.find(draft.content, start, end) if draft.content else -1
         c_start, c_end = (at, at + len(draft.content)) if at >= 0 else (start, end)
-        cues = _wrongdoing(text, c_start, c_end)
+        cues = wrongdoing.within(c_start, c_end)
         if not cues or draft.content.rstrip(" ”\"’'").endswith("?"):
             continue  # no wrong named, or only asked about ("Did he evade taxes?")
         accused = parties.accused(c_start, c_end, draft.speaker, cues)
@@ -252,7 +263,7 @@ def find_spoken_allegations(
             continue  # a headline, or a question ("Will the investigations ever stop?"), alleges nothing
         # in the article's voice a wrongdoing word must tell an act ("Quill illegally diverted"),
         # not name a topic ("criminal-justice reform", "the birther movement")
-        cues = [m for m in _wrongdoing(text, sent.start, sent.end) if not _TOPIC_AFTER.match(text, m.end())]
+        cues = [m for m in wrongdoing.within(sent.start, sent.end) if not _TOPIC_AFTER.match(text, m.end())]
         accused = parties.accused(sent.start, sent.end, None, cues) if cues else None
         if accused and not parties.subject_of(accused, sent.start, cues[0]):
             accused = None  # the accused is the clause's subject, named before the act
