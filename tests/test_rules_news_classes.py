@@ -46,8 +46,8 @@ def spoken(text: str) -> list[tuple[str | None, list[str], str]]:
 
 
 def test_possessive_meeting_noun_pairs_its_owner_with_the_object():
-    text = "Senator Dana Whitcombe arrived in Washington on Monday. After her meeting with Obama, aides were upbeat."
-    assert meetings(text) == [["Dana Whitcombe", "Obama"]]
+    text = "Senator Dana Whitcombe arrived in Washington on Monday. After her meeting with Kettering, aides were upbeat."
+    assert meetings(text) == [["Dana Whitcombe", "Kettering"]]
 
 
 def test_meeting_of_the_leaders_of_a_country_list_is_one_meeting_of_them_all():
@@ -70,7 +70,7 @@ def test_sat_down_with_and_summoned_are_verbs_of_meeting():
 
 
 def test_a_pronoun_object_is_the_person_named_before_and_not_the_subject():
-    text = "Ambassador Irene Cole landed in Rangoon. Senator Hal Brody met with her and other Burmese leaders."
+    text = "Ambassador Irene Cole landed in Mandalay. Senator Hal Brody met with her and other Burmese leaders."
     assert meetings(text) == [sorted(["Hal Brody", "Irene Cole", "other Burmese leaders"])]
 
 
@@ -154,12 +154,16 @@ def test_summary_is_trimmed_and_never_empty():
     assert draft.summary == "The article reports: Traffic was light."
 
 
-def test_vocabularies_are_data_files_that_ship_in_the_package():
+def test_vocabularies_are_data_files_that_say_what_they_hold():
     data = Path(__import__("summarizer.engines.rules.data", fromlist=["x"]).__file__).parent
-    for name in ("wrongdoing.txt", "legal_process.txt", "meeting_verbs.txt", "meeting_nouns.txt", "group_nouns.txt"):
-        assert (data / name).read_text().startswith("#"), f"{name} says what it holds"
+    files = sorted(data.glob("*.txt"))
+    assert len(files) >= 12
+    for path in files:
+        header = path.read_text(encoding="utf-8").splitlines()[0]
+        assert header.startswith("# ") and len(header) > 30, f"{path.name} says what it holds"
     assert "fraud\\w*|frauds?ter\\w*" in load_patterns("wrongdoing.txt")
     assert "historians" in load_words("group_nouns.txt")
+    assert "said" in load_words("speech_verbs.txt")
 
 
 def test_a_run_on_sentence_is_cut_at_a_clause_so_work_stays_bounded():

@@ -134,7 +134,7 @@ class _Parties:
             return None
         for m in active:
             if m.group().lower() in _OBJECT_VERBS:
-                # "blamed low-level workers", "was suing North Carolina": the object is accused
+                # "blamed the night staff", "was suing the shipping company": the object is accused
                 target = self._first(m.end(), min(end, m.end() + 60), speaker_words, groups=True)
                 if target:
                     return target
@@ -145,7 +145,7 @@ class _Parties:
                 return salient
         for m in active:
             doer = _DOER.search(text, max(start, m.start() - 30), m.start())
-            if doer:  # "police officers killing unarmed black people", "the police killings of"
+            if doer:  # "guards beating prisoners", "the police killings of"
                 return doer["party"].strip()
         found = self._first(start, end, speaker_words)
         if found:

@@ -189,8 +189,8 @@ class _Reader:
         return out
 
     def _they(self, pos: int) -> list[str]:
-        """ "They" as the last two or more people named together ("Mr. Obama and Hillary
-        Clinton") in this sentence or the two before; empty when none were."""
+        """ "They" as the last two or more people named together ("Senator Brody and
+        Governor Marsh") in this sentence or the two before; empty when none were."""
         i = bisect.bisect_right(self._sent_starts, pos) - 1
         persons = [
             m
@@ -244,7 +244,7 @@ class _Reader:
         mentions = self.names.within(sent_start, trig_start)
         persons = [m for m in mentions if m.kind == "person" and not m.possessor]
         if persons:
-            # "Mr. Podesta and Todd Stern, the climate envoy, began talks": both are the subject
+            # "Mr. Pell and Ada Perrin, the trade envoy, began talks": both are the subject
             chain = [persons[-1]]
             for m in reversed(persons[:-1]):
                 if not _COORDINATED.fullmatch(text, m.end, chain[0].start):
@@ -505,7 +505,7 @@ class _Reader:
 
 
 class _NounReader(_Reader):
-    """Meetings told with a noun: "her meeting with Obama", "a meeting of the leaders of A, B and C"."""
+    """Meetings told with a noun: "her meeting with Brody", "a meeting of the leaders of A, B and C"."""
 
     def _groups(self, start: int, end: int) -> list[str]:
         """Lower-case parties in an object: "congressional leaders", "other Burmese leaders"."""
@@ -531,7 +531,7 @@ class _NounReader(_Reader):
         return [self.names.full(person.core)] if person else []
 
     def _owner(self, sent_start: int, trig_start: int) -> list[str]:
-        """Whose meeting it is: "her meeting", "Obama's meeting", or who "attended a meeting"."""
+        """Whose meeting it is: "her meeting", "Brody's meeting", or who "attended a meeting"."""
         pre = self.text[max(sent_start, trig_start - 80) : trig_start]
         owner = _POSSESSOR.search(pre)
         if owner and owner["pron"]:
@@ -568,7 +568,7 @@ class _NounReader(_Reader):
             elif role:
                 pass  # "a meeting of the leaders of A, B and C": the countries, whoever led them then
             elif not all(c.lower() in _COUNTRY_KEYS for c in objects):
-                # a lone unknown word is a person named by surname only ("her meeting with Obama")
+                # a lone unknown word is a person named by surname only ("her meeting with Brody")
                 objects = [
                     m.core
                     for m in mentions

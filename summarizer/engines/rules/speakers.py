@@ -145,7 +145,7 @@ def _is_aside(part: str) -> bool:
 
 
 def _name_only(phrase: str) -> bool:
-    """Every word capitalized, at most five: a name ("Trump", "Megan Hester"), not "In a statement"."""
+    """Every word capitalized, at most five: a name ("Pell", "Ada Perrin"), not "In a statement"."""
     words = phrase.split()
     return 0 < len(words) <= 5 and all(w[:1].isupper() for w in words)
 
@@ -162,7 +162,7 @@ _RUN_OPENERS = frozenset(
 
 
 def _run_name(run: str) -> str:
-    """A capitalized run as a name: "What Mr. Obama" -> "Obama" (the opener and title dropped)."""
+    """A capitalized run as a name: "What Mr. Brody" -> "Brody" (the opener and title dropped)."""
     words = run.split()
     while len(words) > 1 and words[0].lower() in _RUN_OPENERS:
         words = words[1:]
@@ -221,7 +221,7 @@ def _np_word(token: str) -> bool:
 
 _AFTER_CLOSING_QUOTE = re.compile(r"[,.!?]?(?:[”\"]|'')\s+(?=\S)")
 _AGE_OR_PARTY = r"(?:,\s+(?:\d{1,3}|[A-Z][a-z]?-[A-Z][\w.\u2024]*),)"
-"""An age or a party and state between commas after a name: "Quina Jones, 25,", "McConnell, R-Ky.,"."""
+"""An age or a party and state between commas after a name: "Quina Jones, 25,", "Brody, R-Ky.,"."""
 _TRAILING_AGE_OR_PARTY = re.compile(r",\s+(?:\d{1,3}|[A-Z][a-z]?-[A-Z][\w.\u2024]*),?$")
 _PARTY_STATE = re.compile(r"\s*\([^()]{1,30}\)$")
 
@@ -233,9 +233,9 @@ def clean_speaker(phrase: str) -> str:
     this week showing Trump" yields nothing usable while "White House spokesman Josh Earnest" and
     "Kevin Sullivan, the tax commissioner," (the name before its apposition) are kept.
     """
-    phrase = _AFTER_CLOSING_QUOTE.split(phrase)[-1]  # 'of "Peace Through Strength." He'
+    phrase = _AFTER_CLOSING_QUOTE.split(phrase)[-1]  # 'of "A Harbor For All." He'
     phrase = phrase.strip(' ,;:—–-\u201c\u201d"')
-    phrase = _PARTY_STATE.sub("", phrase)  # "Sen. David Perdue (R-Ga.)": the name without its party
+    phrase = _PARTY_STATE.sub("", phrase)  # "Sen. Hal Brody (R-Ga.)": the name without its party
     phrase = _TRAILING_AGE_OR_PARTY.sub("", phrase)  # "Quina Jones, 25": the name without the age
     phrase = _LEADING_ADVERBIAL.sub("", phrase)
     while True:
@@ -245,8 +245,8 @@ def clean_speaker(phrase: str) -> str:
         phrase = trimmed
     if ", " in phrase:
         parts = [p for p in phrase.split(", ") if p]
-        # "Kevin Sullivan, the tax commissioner, says", "Michael Mulgrew, president of the
-        # union, which represents teachers, said", "Trump, speaking to veterans, said": the name
+        # "Kevin Sullivan, the tax commissioner, says", "Omar Pell, president of the union,
+        # which represents dockers, said", "Pell, speaking to veterans, said": the name
         # before its appositions and asides
         kept = list(parts)
         while len(kept) >= 2 and _is_aside(kept[-1]):
@@ -285,7 +285,7 @@ _CAPITALIZED_RUN = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr)\.|[A-Z][a-z][\w’'-]*)"
     r"(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?(?:(?:Mr|Mrs|Ms|Dr)\.|[A-Z][a-z][\w’'-]*))*"
 )
-"""A run of capitalized words; "Mr." and its kin stay inside it ("What Mr. Obama")."""
+"""A run of capitalized words; "Mr." and its kin stay inside it ("What Mr. Brody")."""
 
 
 def is_headline(sentence: str) -> bool:

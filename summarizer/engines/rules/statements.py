@@ -191,7 +191,7 @@ _TITLE_WORD = re.compile(r"[A-Z0-9][\w’'.-]*|of|the|and|a|an|in|on|for|to|with
 
 
 def _is_title(quoted: str) -> bool:
-    """ "Fox News Sunday," / "The Steve Harvey Morning Show": a quoted title is nobody's words."""
+    """ "Morning Edition," / "The Lena Marsh Evening Show": a quoted title is nobody's words."""
     words = quoted.strip(" ,.;:!?").split()
     return 0 < len(words) <= 8 and words[0][:1].isupper() and all(_TITLE_WORD.fullmatch(w) for w in words)
 
@@ -328,7 +328,7 @@ class StatementFinder:
         if not who and sent.start == q.open_mark:
             who, verb = self._lead_in_before(sent)
         if not who and opener.endswith(":"):
-            # 'President Obama is rolling out a new message: “It's about me.”': the subject's words
+            # 'Mayor Quill unveiled a slogan: “The harbor is ours.”': the subject's words
             subject = _SENTENCE_SUBJECT.match(opener)
             if subject and subject["who"].split()[0].lower() not in _RUN_OPENERS:
                 who, verb = subject["who"], ":"
@@ -527,7 +527,7 @@ class StatementFinder:
                 continue  # "battleground states could be...": the cue word is a noun here
             who = clean_speaker(head)
             if c.group("verb").endswith("ing") and head.rstrip().endswith(","):
-                # "Trump is defending his tweets, saying ...": the sentence's subject speaks
+                # "Quill is defending the budget, saying ...": the sentence's subject speaks
                 subject = _SENTENCE_SUBJECT.match(s_text)
                 if subject and subject["who"].split()[0].lower() not in _RUN_OPENERS:
                     who = subject["who"]
@@ -560,8 +560,8 @@ class StatementFinder:
             return
 
     def _headline(self, sent: Sentence) -> None:
-        """A Title Case headline's statement: "Pence: Flowers Won't Be at Debate", "Obama Says
-        Museum Will Tell of ...", "Trump Could Address Clean Energy, Lindsey Graham Says"."""
+        """A Title Case headline's statement: "Brenn: Harbor Will Reopen", "Mayor Says Harbor
+        Will Reopen Within Weeks", "Harbor Will Reopen Within Weeks, Ida Brenn Says"."""
         text = self.text
         line = text[sent.start : sent.end]
         for pattern in _HEADLINE:
@@ -595,7 +595,7 @@ class StatementFinder:
             self.pronouns[sent.start] = (he if he != "he" else None, she if she != "she" else None)
             before = len(self.found)
             if sent.paragraph == 0 and is_headline(self.text[sent.start : sent.end]):
-                self._headline(sent)  # "Obama Says Museum Tells a Truth": only a headline's own cue
+                self._headline(sent)  # "Mayor Says Harbor Will Reopen": only a headline's own cue
                 continue
             quotes = by_sentence.get(sent.start, [])
             i = 0

@@ -6,7 +6,7 @@ headline and the dateline, up to `MAX_WORDS` words, introduced as what the artic
 ("The article reports: ..."). It adds no judgement and no word that is not the article's, apart
 from that attribution and an ellipsis where the lead is cut. A colon rather than "reports that"
 keeps the lead's words as written: lower-casing its first word would need to know whether
-"Talks" or "Trump" opens it.
+"Talks" or "Tobias" opens it.
 """
 
 from __future__ import annotations
