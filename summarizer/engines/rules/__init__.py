@@ -22,7 +22,7 @@ from summarizer.normalize.entities import guess_type, split_title
 from summarizer.normalize.quotes import find_quotes
 from summarizer.schema import ArticleExtraction, Entity, Meta
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 """Bumped whenever the rules change what they find: part of `meta.prompt_version` for this engine."""
 
 
