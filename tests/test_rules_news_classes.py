@@ -332,3 +332,10 @@ def test_questions_and_far_modals_allege_nothing():
     assert spoken("“Did Mayor Tobias Quill evade taxes through illegal schemes?” Ada Perrin asked.") == []
     text = "Mayor Tobias Quill will be unable to turn the crowd against the council and accuse it of fraud."
     assert spoken(text) == []
+
+
+def test_a_relative_pronoun_subject_speaks_for_its_antecedent_and_is_the_mention():
+    [(speaker, mention, content)] = said(
+        "The bill was backed by Senator Hal Brody, who said the port needed new cranes."
+    )
+    assert speaker.endswith("Hal Brody") and mention == "who" and content == "the port needed new cranes"

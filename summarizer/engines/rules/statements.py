@@ -160,6 +160,8 @@ _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", 
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
 
 _MIN_QUOTE_WORDS = 3
+_RELATIVE_SUBJECT = re.compile(r"(?P<antecedent>[^,;]{2,80}),\s+(?P<pronoun>who|which)\s+(?:\w+ly\s+)?$")
+"""A relative pronoun as the cue's subject: "Senator Hal Brody, who said ..."."""
 _INVERTED_LEAD = re.compile(
     r"(?:^|[.!?]\s+)(?P<verb>Said|Says|Asked|Added|Wrote|Recalled)\s+(?P<who>[A-Z][^:,.“”\"]{1,60}?)[:,]$"
 )
@@ -403,7 +405,7 @@ class StatementFinder:
                 sent.end,
                 extra.get("channel", channel),
                 extra.get("relay", relay),
-                _mention(mention, speaker),
+                extra.get("mention") or _mention(mention, speaker),
             )
         )
         self.speakers.last_speaker, self.speakers.last_mention = speaker, _mention(mention, speaker)
@@ -526,6 +528,10 @@ class StatementFinder:
             if _AFTER_NOUN.match(s_text, c.end()):
                 continue  # "battleground states could be...": the cue word is a noun here
             who = clean_speaker(head)
+            relative = _RELATIVE_SUBJECT.search(head)
+            if relative:
+                # "... backed by Senator Hal Brody, who said ...": the antecedent speaks, as "who"
+                who = clean_speaker(relative["antecedent"])
             if c.group("verb").endswith("ing") and head.rstrip().endswith(","):
                 # "Quill is defending the budget, saying ...": the sentence's subject speaks
                 subject = _SENTENCE_SUBJECT.match(s_text)
@@ -548,15 +554,16 @@ class StatementFinder:
                     c_start += t.end()
             t = _THAT.match(self.text, base + c_start)
             c_start = t.end() - base if t else c_start
+            extra = {"mention": relative["pronoun"]} if relative and who else {}
             tail = _tail_attribution(s_text)
             end = base + (tail.start() if tail and tail.start() > c_start else len(s_text))
             second = _SECOND_CUE.search(self.text, base + c_start, end)
             if second and self._quoted_share(second.start(), second.end()) == 0:
                 # "X said A — and he noted that B": two statements, the second by "he"
-                self._add(sent, who, verb, base + c_start, second.start())
+                self._add(sent, who, verb, base + c_start, second.start(), **extra)
                 self._add(sent, second["who"], second["verb"], second.end(), end)
                 return
-            self._add(sent, who, verb, base + c_start, end)
+            self._add(sent, who, verb, base + c_start, end, **extra)
             return
 
     def _headline(self, sent: Sentence) -> None:
