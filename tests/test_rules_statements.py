@@ -170,8 +170,17 @@ def test_she_continued_before_a_quote_attributes_it():
     assert (st.speaker, st.speaker_mention, st.cue) == ("Dana Ortiz", "She", "continued")
 
 
-def test_a_headline_is_not_read_as_a_statement():
-    assert read("Mayor Says Harbor Will Reopen Within Weeks\n") == []
+def test_a_headline_is_read_only_through_its_own_cue_verb():
+    """A Title Case headline is not prose: its capitalized words are never read as a speaker's
+    clause, but "X Says ...", "X: ..." and "..., X Says." attribute the headline to X."""
+    [st] = read("Mayor Ida Brenn Says Harbor Will Reopen Within Weeks\nThe harbor closed in May.")
+    assert (st.speaker, st.content) == ("Ida Brenn", "Harbor Will Reopen Within Weeks")
+    [st] = read("Brenn: Harbor Will Reopen Within Weeks\nThe harbor closed in May.")
+    assert (st.speaker, st.content) == ("Brenn", "Harbor Will Reopen Within Weeks")
+    [st] = read("Harbor Will Reopen Within Weeks, Ida Brenn Says.\nThe harbor closed in May.")
+    assert (st.speaker, st.content) == ("Ida Brenn", "Harbor Will Reopen Within Weeks")
+    assert read("Harbor Will Reopen Within Weeks As Crews Finish Repairs\nThe harbor closed in May.") == []
+    assert read("The Latest: Harbor Will Reopen Within Weeks\nThe harbor closed in May.") == []
 
 
 @pytest.mark.parametrize(

@@ -8,17 +8,21 @@ only ever quotes the article's own words, every item is grounded by construction
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from summarizer.article import Article
 from summarizer.engines.rules.allegations import find_allegations
+from summarizer.engines.rules.allegations_speech import find_spoken_allegations
 from summarizer.engines.rules.meetings import find_meetings
-from summarizer.engines.rules.statements import find_statements
-from summarizer.engines.rules.text import sentences
+from summarizer.engines.rules.speakers import is_headline
+from summarizer.engines.rules.statements import read_statements
+from summarizer.engines.rules.summary import lead_summary
+from summarizer.engines.rules.text import Sentence, sentences
 from summarizer.normalize.entities import guess_type, split_title
 from summarizer.normalize.quotes import find_quotes
 from summarizer.schema import ArticleExtraction, Entity, Meta
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 """Bumped whenever the rules change what they find: part of `meta.prompt_version` for this engine."""
 
 
@@ -27,14 +31,18 @@ _PERSON_NAME = re.compile(
 )
 
 
-def entity_drafts(text: str) -> list[Entity]:
+def entity_drafts(text: str, sents: Sequence[Sentence] = ()) -> list[Entity]:
     """The people the article names in full ("Xi Jinping"), once each, without their titles.
 
     They let normalization merge a later "Xi" or "President Xi" into "Xi Jinping". Bodies and
     countries come from the items that name them.
     """
     seen: dict[str, Entity] = {}
-    for match in _PERSON_NAME.finditer(text):
+    start = 0
+    if sents and sents[0].paragraph == 0 and is_headline(sents[0].text(text)):
+        # "..., Lindsey Graham Says.": a headline's Title Case would make "Lindsey Graham Says" a name
+        start = next((s.start for s in sents if s.paragraph > 0), 0)
+    for match in _PERSON_NAME.finditer(text, start):
         title, name, is_description = split_title(match.group())
         words = name.split()
         while words and any(word in _NOT_NAMES for word in words):
@@ -66,12 +74,15 @@ class RulesEngine:
         text = article.text
         quotes = find_quotes(text)
         sents = sentences(text, quotes)
+        statements, pronouns = read_statements(text, sents, quotes)
+        allegations = find_allegations(text, sents)
+        taken = [passage for item in allegations for passage in item.evidence]
         draft = ArticleExtraction(
-            summary="",
-            entities=entity_drafts(text),
-            statements=find_statements(text, sents, quotes),
-            meetings=find_meetings(text, sents, article.published),
-            allegations=find_allegations(text, sents),
+            summary=lead_summary(text, sents),
+            entities=entity_drafts(text, sents),
+            statements=[s for s, _, _ in statements],
+            meetings=find_meetings(text, sents, article.published, pronouns),
+            allegations=[*allegations, *find_spoken_allegations(text, sents, statements, taken)],
         )
         return draft, Meta(engine="rules", prompt_version=f"rules-{RULES_VERSION}")
 

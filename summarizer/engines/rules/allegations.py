@@ -33,11 +33,12 @@ pronouns are resolved to the last person named.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.engines.rules.meetings import ArticleNames, Mention, article_names, demonym_of
+from summarizer.engines.rules.names import ArticleNames, Mention, article_names, demonym_of
 from summarizer.engines.rules.text import Sentence
 from summarizer.schema import AllegationDraft
 
@@ -178,6 +179,10 @@ _PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 _IGNORED_WORDS = frozenset("the a an of and its his her their own three two four several".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _OWNER = re.compile(r"^(?P<owner>.+?)['’]s?\s+(?:office|spokes(?:man|woman|person)|aides?|lawyers?)$")
+
+
+_ANSWERED_WITHIN = 40
+"""A denial answers one of the last this many accusations (bounds the work on huge inputs)."""
 
 
 @dataclass
@@ -549,6 +554,7 @@ class _Reader:
         if not self.items:
             return
         first = self.items[0].pos
+        positions = [o.pos for o in self.items]  # items are in text order
         for index, sent in enumerate(self.sents):
             if sent.end <= first or not _DENIAL_HINT.search(text, sent.start, sent.end):
                 continue
@@ -562,7 +568,10 @@ class _Reader:
                     status = "denied"
                 else:
                     status = "disputed"
-                before = [o for o in self.items if o.pos < m.start() and o.status != "admitted"]
+                upto = bisect.bisect_left(positions, m.start())
+                before = [
+                    o for o in self.items[max(0, upto - _ANSWERED_WITHIN) : upto] if o.status != "admitted"
+                ]
                 if not before:
                     continue
                 if _WHICH_BEFORE.search(text, max(sent.start, m.start() - 30), m.start()):

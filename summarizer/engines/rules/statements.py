@@ -15,49 +15,41 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from summarizer.engines.rules.speakers import (
+    _AGE_OR_PARTY,
+    _CAPITALIZED_RUN,
+    _LEADING_ADVERBIAL,
+    _NP_LOWER_OK,
+    _PERSON_PRONOUNS,
+    _RUN_OPENERS,
+    _STATE_MEDIA,
+    CUE_VERBS,
+    PRONOUNS,
+    _mention,
+    _np_word,
+    _person_like,
+    _run_name,
+    _Speakers,
+    _subject_like,
+    clean_speaker,
+    is_headline,
+    scan_text,
+)
 from summarizer.engines.rules.text import Sentence
-from summarizer.normalize.entities import split_title
-from summarizer.normalize.quotes import Quote, quoted_segments, straighten_doubled_marks
+from summarizer.normalize.quotes import Quote, quoted_segments
 from summarizer.schema import StatementDraft
 
 # --------------------------------------------------------------------------- vocabulary
 
-SPEECH_VERBS = (
-    "said says say saying told tells tell telling added adds adding noted notes noting stated "
-    "states argued argues arguing claimed claims claiming warned warns warning wrote writes "
-    "writing explained explains insisted insists suggested suggests acknowledged acknowledges "
-    "admitted admits asserted asserts announced announces declared declares replied replies "
-    "responded responds asked asks urged urges stressed stresses emphasized emphasizes emphasised "
-    "hailed hails praised praises tweeted tweets posted predicted predicts complained complains "
-    "maintained maintains contended contends recalled recalls conceded concedes confirmed "
-    "confirms denied denies testified testifies vowed vows promised promises pledged pledges "
-    "reiterated reiterates cautioned cautions countered counters charged charges reported reports "
-    "observed observes remarked remarks agreed agrees continued continues"
-).split()
-BELIEF_VERBS = (
-    "believes believe believed thinks think thought feels feel felt knows know hopes hope hoped "
-    "fears fear feared expects expect expected wants want wanted plans plan planned found finds "
-    "find shows show showed revealed reveals indicated indicates estimated estimates worries "
-    "worried argue"
-).split()
-STANCE_VERBS = (
-    "criticized criticizes blamed blames defended defends described describes welcomed welcomes "
-    "condemned condemns rejected rejects dismissed dismisses questioned questions slammed slams "
-    "blasted blasts touted touts mocked mocks lamented laments demanded demands proposed proposes "
-    "recommended recommends cited cites echoed echoes signaled signals hinted hints implied "
-    "implies accused accuses attacked attacks"
-).split()
 _PHRASAL = r"called\s+(?:for|on)|calls\s+(?:for|on)|pointed\s+out|points\s+out|made\s+clear|makes\s+clear"
-CUE_VERBS = frozenset(SPEECH_VERBS + BELIEF_VERBS + STANCE_VERBS)
+
 _AUX = (
     r"(?:(?:has|have|had|will|would|also|later|previously|repeatedly|again|then|"
     r"publicly|privately|earlier|recently|once|often)\s+)*"
     r"(?:(?:is|are|was|were)\s+(?:also\s+)?(?=\w+ing\b))?"  # "is saying", never "is observed"
 )
-PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
-_PERSON_PRONOUNS = {"he", "she"}
 
 _VERB_ALT = _PHRASAL + "|" + "|".join(sorted(CUE_VERBS, key=len, reverse=True))
 _CUE = re.compile(rf"\b{_AUX}(?P<verb>{_VERB_ALT})\b")
@@ -95,8 +87,11 @@ def _tail_attribution(sentence: str) -> re.Match[str] | None:
 
 _TAIL_INVERTED = re.compile(
     r",\s*(?P<verb>said|says|added|adds|wrote|writes|noted|explained|argued|insisted|warned)\s+"
+    r"(?!(?:he|she|they|it|we|I|you|that)\s)"
+    r"(?![^,]*\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does)\b)"
     r"(?P<who>[^,]{2,80}?)[.!?]?$"
 )
+"""`..., said X.`; never `, said he cannot comment ...` (a clause, not an inverted subject)."""
 _QUOTED_PASSIVE = re.compile(
     r"^[\s,]*(?P<who>[A-Z][\w\u2024’'-]*(?:\s+[A-Z][\w\u2024’'-]*){0,3}|he|she|they)\s+(?:was|were)\s+"
     r"quoted\s+(?:\w+\s+)?as\s+saying\b"
@@ -161,217 +156,47 @@ _THAT = re.compile(
     r"(?:that\s+)?"
 )
 """What stands between a cue verb and its content: "said on Monday that ...", "said in a letter that"."""
-_LEADING_ADVERBIAL = re.compile(
-    r"^(?:(?:On|In|At|During|After|Before|Meanwhile|But|And|However|Also|Later|Earlier|Still|Yet|So|"
-    r"Speaking|Asked|Writing|Since|While|When|As|Last|This|Separately|Elsewhere|Instead|Now|Then|"
-    r"Today|Yesterday)\b[^,]{0,60},\s*)+"
-)
-_TRAILING_ADVERBS = re.compile(
-    r"\s+(?:also|later|earlier|again|then|now|repeatedly|previously|recently|himself|herself|"
-    r"themselves|itself|on\s+\w+|in\s+a\s+statement|in\s+an\s+interview|last\s+\w+|this\s+\w+|"
-    r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))$"
-)
 _SPOKESMAN = re.compile(r"\b(?:spokes(?:man|woman|person|people|men|women))\b", re.IGNORECASE)
 _SPOKESMAN_FOR = re.compile(r"\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?(?P<who>[A-Z][\w’'. -]{1,60})$")
-_STATE_MEDIA = re.compile(
-    r"\b(?:state[- ](?:run|owned|controlled)?\s*(?:media|television|TV|news|broadcaster)|Xinhua|KCNA|"
-    r"RIA|TASS|Tass|CCTV|CGTN|China Global Television Network|official\s+news\s+agency|IRNA)\b"
-)
-_ORG_WORDS = frozenset(
-    (
-        "House Department Ministry Party Committee Times News Post Journal Agency Council Union Court "
-        "Commission Office Bureau Network Association Institute University Bank Army Police Senate "
-        "Congress Parliament Government Administration Campaign Foundation Center Centre Group "
-        "Company Corporation Reuters AP CNN BBC Fox NBC ABC CBS MSNBC Organization Organisation "
-        "Service Force Forces Command Embassy Board Fund Club League Alliance Coalition Front "
-        "Movement"
-    ).split()
-)
+
 _MIN_QUOTE_WORDS = 3
-
-
-# --------------------------------------------------------------------------- speakers
-
-
-@dataclass
-class _Speakers:
-    """Who was named last, for resolving "he" and "she" (and continuing quotes).
-
-    A person's gender is learnt from the article ("Ms. Petrakis", "she" in a sentence about only
-    her), so "she" skips back past the last-named man to the last woman (or unknown).
-    """
-
-    last_speaker: str | None = None
-    last_mention: str | None = None
-    """The article's words for the last speaker when they differ from the name ("she")."""
-    people: list[str] = field(default_factory=list)
-    gender: dict[str, str] = field(default_factory=dict)
-    surnames: dict[str, str] = field(default_factory=dict)
-    """Every person named in full so far, by surname: "Petrakis" -> "Ilona Petrakis"."""
-
-    def know(self, name: str) -> None:
-        self.surnames[name.split()[-1]] = name
-
-    @property
-    def last_person(self) -> str | None:
-        return self.people[-1] if self.people else None
-
-    def note_person(self, name: str) -> None:
-        self.people.append(name)
-
-    def note_gender(self, name: str, sentence: str) -> None:
-        words = set(re.findall(r"\b(?:he|his|him|she|her|hers|Mr|Mrs|Ms)\b", sentence))
-        male, female = words & {"he", "his", "him", "Mr"}, words & {"she", "her", "hers", "Mrs", "Ms"}
-        if male and not female:
-            self.gender.setdefault(name, "m")
-        elif female and not male:
-            self.gender.setdefault(name, "f")
-
-    def resolve(self, speaker: str) -> str:
-        low = speaker.lower()
-        if low in _PERSON_PRONOUNS:
-            wanted = "m" if low == "he" else "f"
-            for person in reversed(self.people[-6:]):
-                if self.gender.get(person, wanted) == wanted:
-                    return person
-            return self.last_person or self.last_speaker or speaker
-        if low in PRONOUNS:
-            return self.last_speaker or speaker
-        if " " not in speaker and speaker[:1].isupper():
-            return self.surnames.get(speaker, speaker)
-        return speaker
-
-
-_ABBREV_DOT = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Reps|Gov|Del|Rev|Gen|Lt|Col|Maj|Sgt|Capt|Adm|Cmdr|St|Jr|Sr|Prof|"
-    r"Pres|Atty|Supt|Insp|Det|No|Ft|Mt|Hon)\.|\b[A-Z]\.(?=\s*[A-Z])|\([^()\n]{1,15}\)"
+_RELATIVE_SUBJECT = re.compile(r"(?P<antecedent>[^,;]{2,80}),\s+(?P<pronoun>who|which)\s+(?:\w+ly\s+)?$")
+"""A relative pronoun as the cue's subject: "Senator Hal Brody, who said ..."."""
+_INVERTED_LEAD = re.compile(
+    r"(?:^|[.!?]\s+)(?P<verb>Said|Says|Asked|Added|Wrote|Recalled)\s+(?P<who>[A-Z][^:,.“”\"]{1,60}?)[:,]$"
 )
-
-
-def scan_text(text: str) -> str:
-    """The text the patterns read: same length and offsets as the article, with the periods of
-    abbreviations ("Rep.", "G.K.", "(D-S.C.)") made U+2024 so they do not end a phrase, and
-    typewriter double quotes made straight. Speakers read from it are turned back with `.`."""
-    text = straighten_doubled_marks(text)
-    return _ABBREV_DOT.sub(lambda m: m.group().replace(".", "\u2024"), text)
-
-
-def _mention(mention: str | None, speaker: str) -> str | None:
-    """The article's words for the speaker, kept when resolution replaced them."""
-    return mention if mention and mention != speaker else None
-
-
-def _person_like(name: str) -> bool:
-    words = name.split()
-    if not words or any(w.strip("’'s.") in _ORG_WORDS for w in words):
-        return False
-    caps = [w for w in words if w[:1].isupper()]
-    return len(caps) >= 2 and len(caps) == len(words)
-
-
-def _strip_title(name: str) -> str:
-    """ "Veldorian President Anselm Varga" -> "Anselm Varga" (see `normalize.entities.split_title`)."""
-    return split_title(name)[1]
-
-
-def _subject_like(phrase: str) -> bool:
-    """Whether the words before a cue verb can be its subject: a name, a pronoun, "the ministry"."""
-    low = phrase.lower()
-    return phrase[:1].isupper() or low in PRONOUNS or low.startswith(("the ", "a ", "an ", "his ", "her "))
-
-
-_NOT_IN_SUBJECT = frozenset(
-    (
-        "has have had is was were are be been being will would can could should may might must did "
-        "does do not never also to in on at by with from into onto over under about after before when "
-        "while because if although though as since until than that which who whom whose where why how "
-        "what this these those there here it its it's so but or nor yet then now just only even still "
-        "again said says say told tells according like unlike during despite through across against "
-        "toward towards upon within without between among amid via per one"
-    ).split()
+"""An inverted lead-in opening a sentence: 'Said Ellis: “...”'."""
+_AFTER_QUOTE_CUE = re.compile(
+    rf"^[\s,]*(?P<who>[^,.;“”\"]{{1,80}}?{_AGE_OR_PARTY}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b"
 )
-_NP_LOWER_OK = frozenset(
-    (
-        "the a an his her their our my your of for and spokesman spokeswoman spokesperson official "
-        "officials president minister secretary senator governor mayor chief director leader leaders "
-        "adviser advisers aide aides analyst analysts expert experts critic critics campaigners "
-        "activist activists supporters opponents source sources lawmakers residents police economist "
-        "professor lawyer lawyers attorney judge report study poll polls survey statement campaign "
-        "ministry department government administration committee group agency officer authorities "
-        "investigators prosecutors researchers scientists candidate nominee chairman chairwoman "
-        "executive founder member members people voters protesters organizers observers diplomats "
-        "diplomat former top senior local federal state new many some other several two three both "
-        "vice deputy press news media newspaper paper website article ad video clip memo filing "
-        "letter documents data figures records team staff union council court party coalition "
-        "spokesmen envoy ambassador commander general generals military army officers parents "
-        "students teachers doctors workers company firm bank fund network station broadcaster outlet "
-        "agency's ministry's government's"
-    ).split()
+"""`,” he said` / `,” Quina Jones, 25, said` after a closing quotation mark."""
+_SECOND_CUE = re.compile(
+    r"(?:,|\s+[—–]|;)?\s+(?:and|but)\s+(?P<who>he|she|they|[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)?)\s+"
+    r"(?:also\s+)?(?P<verb>said|says|noted|notes|added|adds|argued|warned|insisted|stressed|acknowledged)"
+    r"\s+(?:that\s+)?"
 )
+"""A second attribution inside reported speech: "..., and he noted that ..."."""
+_SENTENCE_SUBJECT = re.compile(
+    r"(?P<who>(?:(?:The|A|An)\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})\s+[a-z]"
+)
+"""The capitalized noun phrase opening a sentence, up to its first lower-case word (its verb)."""
+_HEADLINE_NAME = r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*)"
+_HEADLINE_VERBS = "|".join(sorted(CUE_VERBS, key=len, reverse=True))
+_HEADLINE = (
+    re.compile(rf"^{_HEADLINE_NAME}:\s+(?P<verb>)(?P<content>.+)$"),
+    re.compile(rf"^{_HEADLINE_NAME}\s+(?P<verb>(?i:{_HEADLINE_VERBS}))\s+(?P<content>.+)$"),
+    re.compile(rf"^(?P<content>.+?),\s+{_HEADLINE_NAME}\s+(?P<verb>Says|Said|Warns|Claims|Insists)\.?$"),
+)
+"""Headline attributions: "X: ...", "X Says ...", "..., X Says." (the verb must be a cue verb)."""
+_HEADLINE_NOT_SPEAKERS = frozenset({"the latest", "update", "breaking", "watch", "exclusive", "analysis"})
+_TITLE_WORD = re.compile(r"[A-Z0-9][\w’'.-]*|of|the|and|a|an|in|on|for|to|with|at|by")
 
 
-def _np_word(token: str) -> bool:
-    """Whether a word can be part of a speaker's noun phrase ("White House spokesman Josh Earnest")."""
-    bare = token.strip(",;:()\"“”‘’'").lower()
-    if not bare:
-        return False
-    if token[:1].isupper() or token[:1].isdigit():
-        return bare not in _NOT_IN_SUBJECT or bare in {"it"}
-    if bare in _NP_LOWER_OK or bare.endswith(("’s", "'s")):
-        return True
-    if bare in _NOT_IN_SUBJECT or bare.endswith(("ed", "ing", "ly")):
-        return False
-    return bare.isalpha() and len(bare) > 2
+def _is_title(quoted: str) -> bool:
+    """ "Morning Edition," / "The Lena Marsh Evening Show": a quoted title is nobody's words."""
+    words = quoted.strip(" ,.;:!?").split()
+    return 0 < len(words) <= 8 and words[0][:1].isupper() and all(_TITLE_WORD.fullmatch(w) for w in words)
 
-
-def clean_speaker(phrase: str) -> str:
-    """The speaker noun phrase from the words before a cue verb ("" when there is none).
-
-    Keeps the longest run of noun-phrase words that ends the phrase, so "campaign released an ad
-    this week showing Trump" yields nothing usable while "White House spokesman Josh Earnest" and
-    "Kevin Sullivan, the tax commissioner," (the name before its apposition) are kept.
-    """
-    phrase = phrase.strip(' ,;:—–-\u201c\u201d"')
-    phrase = _LEADING_ADVERBIAL.sub("", phrase)
-    while True:
-        trimmed = _TRAILING_ADVERBS.sub("", phrase)
-        if trimmed == phrase:
-            break
-        phrase = trimmed
-    if ", " in phrase:
-        parts = [p for p in phrase.split(", ") if p]
-        last = parts[-1] if parts else ""
-        # "Kevin Sullivan, the tax commissioner, says": the name, not the apposition
-        if (
-            len(parts) >= 2
-            and last.lower().startswith(("the ", "a ", "an ", "who ", "whose ", "which "))
-            and parts[-2][:1].isupper()
-        ):
-            phrase = parts[-2]
-        else:
-            phrase = last
-    if ": " in phrase:  # "Friday: Republicans" (a dateline or a heading before the subject)
-        phrase = phrase.rsplit(": ", 1)[1]
-    tokens = phrase.split()
-    for n, token in enumerate(tokens):  # "Lindsey Graham Says ...": a headline's verb ends the name
-        if n and token[:1].isupper() and token.lower() in CUE_VERBS:
-            tokens = tokens[:n]
-            break
-    if len(tokens) == 1 and tokens[0].lower() in PRONOUNS:
-        return tokens[0]
-    kept: list[str] = []
-    for token in reversed(tokens):
-        if not _np_word(token) or len(kept) >= 9:
-            break
-        kept.append(token)
-    kept.reverse()
-    while kept and kept[0].lower() in {"of", "for", "and"}:
-        kept.pop(0)
-    if not any(
-        t[:1].isupper() or t.lower() in _NP_LOWER_OK - {"the", "a", "an", "of", "for", "and"} for t in kept
-    ):
-        return ""
-    return " ".join(kept).strip(" ,;:").replace("\u2024", ".")
 
 
 # --------------------------------------------------------------------------- finder
@@ -416,6 +241,8 @@ class StatementFinder:
         self.quotes = quotes
         self.speakers = _Speakers()
         self.found: list[_Found] = []
+        self.pronouns: dict[int, tuple[str | None, str | None]] = {}
+        """Whom "he" and "she" mean at the start of each sentence (by its offset), for other readers."""
         self._starts = [s.start for s in sents]
         self._quote_index = 0
 
@@ -430,7 +257,7 @@ class StatementFinder:
         m = _QUOTED_PASSIVE.match(tail)
         if m:
             return m.group("who"), "quoted as saying"
-        m = re.match(rf"^[\s,]*(?P<who>[^,.;“”\"]{{1,80}}?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b", tail)
+        m = _AFTER_QUOTE_CUE.match(tail)
         if m and _subject_like(m.group("who")):
             return m.group("who"), m.group("verb")
         m = re.match(rf"^[\s,]*(?P<verb>{_VERB_ALT})\s+(?P<who>[^,.;“”\"]{{2,80}}?)(?=[,.;]|$)", tail)
@@ -447,6 +274,9 @@ class StatementFinder:
     def _attribution_before(self, start: int, pos: int) -> tuple[str | None, str | None]:
         """`X said: “` / `X said, “` / `X told reporters: “` right before an opening mark."""
         head = self.text[max(start, pos - 200) : pos].rstrip()
+        inverted = _INVERTED_LEAD.search(head)
+        if inverted:  # 'Said Ellis: “...”'
+            return inverted["who"], inverted["verb"].lower()
         found = _cue_ending(head)
         if found:
             return clean_speaker(head[: found.start()]) or None, found.group("verb")
@@ -478,7 +308,7 @@ class StatementFinder:
     def _direct(self, quotes: Sequence[Quote], i: int, sent: Sentence) -> int:
         """Read the quote at `quotes[i]` as a statement if it stands alone; returns quotes used."""
         q = quotes[i]
-        if self._quote_words(q) < _MIN_QUOTE_WORDS:
+        if self._quote_words(q) < _MIN_QUOTE_WORDS or _is_title(self.text[q.start : q.end]):
             return 1
         close = q.close_mark + 1 if q.close_mark is not None else q.segments[-1][1]
         end_sent = self._sentence_of(max(close - 1, q.start)) or sent
@@ -499,6 +329,16 @@ class StatementFinder:
             who, verb = self._attribution_before(sent.start, q.open_mark)
         if not who and sent.start == q.open_mark:
             who, verb = self._lead_in_before(sent)
+        if not who and opener.endswith(":"):
+            # 'Mayor Quill unveiled a slogan: “The harbor is ours.”': the subject's words
+            subject = _SENTENCE_SUBJECT.match(opener)
+            if subject and subject["who"].split()[0].lower() not in _RUN_OPENERS:
+                who, verb = subject["who"], ":"
+        if not who and sent.start == q.open_mark:
+            # '“You squeezed employees” to drive up the stock price, she said.': the sentence's tail
+            tail = _tail_attribution(self.text[end_sent.start : end_sent.end])
+            if tail and end_sent.start + tail.start() >= close and _subject_like(tail["who"]):
+                who, verb = tail["who"], tail["verb"]
         first_word = self.text[q.start : q.start + 1]
         if _NAME_ONLY.fullmatch(opener) and first_word.islower():
             # 'Xi “hailed enhanced political trust”': the name before a quoted predicate speaks
@@ -565,7 +405,7 @@ class StatementFinder:
                 sent.end,
                 extra.get("channel", channel),
                 extra.get("relay", relay),
-                _mention(mention, speaker),
+                extra.get("mention") or _mention(mention, speaker),
             )
         )
         self.speakers.last_speaker, self.speakers.last_mention = speaker, _mention(mention, speaker)
@@ -688,6 +528,15 @@ class StatementFinder:
             if _AFTER_NOUN.match(s_text, c.end()):
                 continue  # "battleground states could be...": the cue word is a noun here
             who = clean_speaker(head)
+            relative = _RELATIVE_SUBJECT.search(head)
+            if relative:
+                # "... backed by Senator Hal Brody, who said ...": the antecedent speaks, as "who"
+                who = clean_speaker(relative["antecedent"])
+            if c.group("verb").endswith("ing") and head.rstrip().endswith(","):
+                # "Quill is defending the budget, saying ...": the sentence's subject speaks
+                subject = _SENTENCE_SUBJECT.match(s_text)
+                if subject and subject["who"].split()[0].lower() not in _RUN_OPENERS:
+                    who = subject["who"]
             if not who or who.split()[-1].lower() in {"to", "of", "and", "the", "a", "that", "not"}:
                 continue
             c_start = c.end()
@@ -705,9 +554,38 @@ class StatementFinder:
                     c_start += t.end()
             t = _THAT.match(self.text, base + c_start)
             c_start = t.end() - base if t else c_start
+            extra = {"mention": relative["pronoun"]} if relative and who else {}
             tail = _tail_attribution(s_text)
             end = base + (tail.start() if tail and tail.start() > c_start else len(s_text))
-            self._add(sent, who, verb, base + c_start, end)
+            second = _SECOND_CUE.search(self.text, base + c_start, end)
+            if second and self._quoted_share(second.start(), second.end()) == 0:
+                # "X said A — and he noted that B": two statements, the second by "he"
+                self._add(sent, who, verb, base + c_start, second.start(), **extra)
+                self._add(sent, second["who"], second["verb"], second.end(), end)
+                return
+            self._add(sent, who, verb, base + c_start, end, **extra)
+            return
+
+    def _headline(self, sent: Sentence) -> None:
+        """A Title Case headline's statement: "Brenn: Harbor Will Reopen", "Mayor Says Harbor
+        Will Reopen Within Weeks", "Harbor Will Reopen Within Weeks, Ida Brenn Says"."""
+        text = self.text
+        line = text[sent.start : sent.end]
+        for pattern in _HEADLINE:
+            m = pattern.match(line)
+            if not m or (m["verb"] and m["verb"].lower() not in CUE_VERBS):
+                continue
+            who = m["who"].strip()
+            if who.lower() in _HEADLINE_NOT_SPEAKERS:
+                continue
+            end = sent.start + m.end("content")
+            while end > sent.start and text[end - 1] in " .":
+                end -= 1
+            content = self.article[sent.start + m.start("content") : end]
+            if len(content.split()) >= 3:
+                self.found.append(
+                    _Found(who, content, "indirect", m["verb"] or ":", sent.start, sent.end)
+                )
             return
 
     # ------------------------------------------------------------------ all
@@ -720,9 +598,12 @@ class StatementFinder:
             if sent is not None:
                 by_sentence.setdefault(sent.start, []).append(q)
         for sent in self.sents:
+            he, she = self.speakers.resolve("he"), self.speakers.resolve("she")
+            self.pronouns[sent.start] = (he if he != "he" else None, she if she != "she" else None)
             before = len(self.found)
-            if sent.paragraph == 0 and _is_headline(self.text[sent.start : sent.end]):
-                continue  # "Obama Says Museum Tells a Truth": a headline, not the story's words
+            if sent.paragraph == 0 and is_headline(self.text[sent.start : sent.end]):
+                self._headline(sent)  # "Mayor Says Harbor Will Reopen": only a headline's own cue
+                continue
             quotes = by_sentence.get(sent.start, [])
             i = 0
             while i < len(quotes):
@@ -737,7 +618,7 @@ class StatementFinder:
         it names, in full ("Ilona Petrakis") or by a surname already seen ("Petrakis")."""
         text = self.text[sent.start : sent.end]
         for match in _CAPITALIZED_RUN.finditer(self.text, sent.start, sent.end):
-            name = _strip_title(match.group())
+            name = _run_name(match.group())
             if _person_like(name) and not _STATE_MEDIA.search(name):
                 self.speakers.know(name)
         for f in found:
@@ -749,7 +630,7 @@ class StatementFinder:
         known = self.speakers.surnames
         people = []
         for match in _CAPITALIZED_RUN.finditer(self.text, sent.start, sent.end):
-            name = _strip_title(match.group())
+            name = _run_name(match.group())
             if _person_like(name) and not _STATE_MEDIA.search(name):
                 people.append(name)
                 self.speakers.know(name)
@@ -761,33 +642,29 @@ class StatementFinder:
                 self.speakers.note_gender(people[0], text)
 
 
-_CAPITALIZED_RUN = re.compile(
-    r"\b[A-Z][a-z][\w’'-]*(?:\s+(?:al-|el-|de\s+|van\s+|von\s+)?[A-Z][a-z][\w’'-]*)*"
-)
-
-
-def _is_headline(sentence: str) -> bool:
-    """Title Case with most longer words capitalized: how headlines, not sentences, are written."""
-    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", sentence) if len(w) >= 4]
-    if len(words) < 3:
-        return False
-    return sum(w[0].isupper() for w in words) >= 0.7 * len(words)
-
 
 def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> list[StatementDraft]:
     """Every direct quote and reported statement the patterns recognise, as drafts."""
-    drafts = []
-    for f in StatementFinder(text, sents, quotes).run():
-        drafts.append(
-            StatementDraft(
-                speaker=f.speaker,
-                content=f.content,
-                kind=f.kind,  # type: ignore[arg-type]
-                cue=f.cue,
-                channel=f.channel,
-                relay=f.relay,
-                speaker_mention=f.mention,
-                evidence=[text[f.start : f.end]],
-            )
+    return [draft for draft, _, _ in read_statements(text, sents, quotes)[0]]
+
+
+def read_statements(
+    text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]
+) -> tuple[list[tuple[StatementDraft, int, int]], dict[int, tuple[str | None, str | None]]]:
+    """`find_statements` with each draft's evidence offsets, for readers that build on statements,
+    and whom "he" and "she" mean at each sentence's start (the meeting reader's pronouns)."""
+    out = []
+    finder = StatementFinder(text, sents, quotes)
+    for f in finder.run():
+        draft = StatementDraft(
+            speaker=f.speaker,
+            content=f.content,
+            kind=f.kind,  # type: ignore[arg-type]
+            cue=f.cue,
+            channel=f.channel,
+            relay=f.relay,
+            speaker_mention=f.mention,
+            evidence=[text[f.start : f.end]],
         )
-    return drafts
+        out.append((draft, f.start, f.end))
+    return out, finder.pronouns

@@ -7,6 +7,7 @@ after the abbreviations news copy is full of ("Sen.", "U.S.", "Feb.", "a.m.").
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ ABBREVIATIONS = frozenset(
     (
         "mr mrs ms dr prof sen rep gov lt col gen maj sgt capt adm cmdr gov pres st sr jr rev fr no "
         "nos vs etc inc corp co ltd dept univ ave blvd mt ft sept sep jan feb mar apr jun jul aug oct "
-        "nov dec u.s u.k u.n e.u a.m p.m d.c n.y l.a washington.d.c"
+        "nov dec u.s u.k u.n e.u a.m p.m d.c n.y l.a washington.d.c del sens reps govs amb supt"
     ).split()
 )
 """Words that end in a period without ending the sentence (lower-case, without the final dot)."""
@@ -38,13 +39,20 @@ class Sentence:
         return article[self.start : self.end]
 
 
-def _inside_quote(quotes: Sequence[Quote], pos: int) -> bool:
-    for q in quotes:
-        if q.open_mark < pos < q.end:
-            return True
-        if q.open_mark >= pos:
-            return False
-    return False
+class _QuoteSpans:
+    """Whether a position is inside a quotation, answered by bisection (quotes in text order)."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.opens = [q.open_mark for q in quotes]
+        self.reach: list[int] = []  # the furthest end of the quotes opened so far
+        furthest = -1
+        for q in quotes:
+            furthest = max(furthest, q.end)
+            self.reach.append(furthest)
+
+    def inside(self, pos: int) -> bool:
+        i = bisect.bisect_left(self.opens, pos) - 1
+        return i >= 0 and self.reach[i] > pos
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -59,9 +67,39 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isalpha()  # an initial: "John F. Kennedy"
 
 
+MAX_SENTENCE = 3000
+"""Characters a sentence may hold: a longer run (no full stop for pages, a quote never closed)
+is cut at a clause boundary, so that every reader's work per sentence is bounded and an article's
+time grows linearly with its length. News sentences, quotes included, stay far below it."""
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s")
+
+
+def _bounded(start: int, end: int, paragraph: int, text: str) -> list[Sentence]:
+    out = []
+    while end - start > MAX_SENTENCE:
+        window = text[start + MAX_SENTENCE // 2 : start + MAX_SENTENCE]
+        cut = max((m.end() for m in _CLAUSE_BREAK.finditer(window) if m.group()[0] in ",;:"), default=0)
+        if not cut:
+            cut = window.rfind(" ") + 1
+        stop = start + MAX_SENTENCE // 2 + cut if cut > 0 else start + MAX_SENTENCE
+        out.append(Sentence(start, stop, paragraph))
+        start = stop
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append(Sentence(start, end, paragraph))
+    return out
+
+
 def sentences(text: str, quotes: Sequence[Quote] = ()) -> list[Sentence]:
-    """Split `text` into sentences (offsets), paragraph by paragraph."""
+    """Split `text` into sentences (offsets), paragraph by paragraph, none over `MAX_SENTENCE`."""
+    return [piece for s in _sentences(text, quotes) for piece in _bounded(s.start, s.end, s.paragraph, text)]
+
+
+def _sentences(text: str, quotes: Sequence[Quote] = ()) -> list[Sentence]:
     out: list[Sentence] = []
+    spans = _QuoteSpans(quotes)
     for para_no, para in enumerate(_PARAGRAPH.finditer(text)):
         start = para.start()
         while start < para.end() and text[start].isspace():
@@ -70,7 +108,7 @@ def sentences(text: str, quotes: Sequence[Quote] = ()) -> list[Sentence]:
             end = end_match.end()
             if end_match.group()[0] == "." and _is_abbreviation(text, end_match.start()):
                 continue
-            if _inside_quote(quotes, end_match.start()):
+            if spans.inside(end_match.start()):
                 continue
             nxt = end
             while nxt < para.end() and text[nxt] == " ":
