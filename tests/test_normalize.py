@@ -68,7 +68,11 @@ def test_evidence_text_is_always_the_articles_own_words():
     text = "The talks—held in Geneva—ended without agreement between Ann Lee and Bo Chan."
     summary = run(
         text,
-        {"meetings": [{"participants": ["Ann Lee", "Bo Chan"], "evidence": ["the talks - held in geneva - ended"]}]},
+        {
+            "meetings": [
+                {"participants": ["Ann Lee", "Bo Chan"], "evidence": ["the talks - held in geneva - ended"]}
+            ]
+        },
     )
     ev = summary.meetings[0].evidence[0]
     assert ev.text == "The talks—held in Geneva—ended" == text[ev.start : ev.end]
@@ -270,3 +274,24 @@ def test_the_same_item_reported_twice_becomes_one_item_with_both_spans():
     assert len(meeting.evidence) == 2 and meeting.evidence[0].start < meeting.evidence[1].start
     (allegation,) = summary.allegations
     assert allegation.accuser == "Rights groups" and len(allegation.evidence) == 2
+
+
+def test_a_speaker_resolved_to_a_name_keeps_the_engines_words_as_its_mention():
+    text = "Mayor Ana Ruiz spoke first. The mayor said the port would reopen."
+    draft = {
+        "entities": [{"name": "Ana Ruiz", "type": "person", "aliases": ["the mayor"], "title": "Mayor"}],
+        "statements": [
+            statement(
+                "the port would reopen", ["The mayor said the port would reopen."], speaker="the mayor"
+            ),
+            {
+                **statement("Ruiz spoke", ["Mayor Ana Ruiz spoke first."], speaker="Ana Ruiz"),
+                "speaker_mention": "Ana Ruiz",
+            },
+        ],
+    }
+    summary = run(text, draft)
+    assert [(s.speaker, s.speaker_mention) for s in summary.statements] == [
+        ("Ana Ruiz", "the mayor"),
+        ("Ana Ruiz", None),  # a mention that repeats the speaker says nothing
+    ]

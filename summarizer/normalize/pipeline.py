@@ -263,7 +263,7 @@ def _canonical_names(
         (label, m.model_copy(update={"participants": list(dict.fromkeys(name(p) for p in m.participants))}))
         for label, m in meetings
     ]
-    statements = [(label, s.model_copy(update={"speaker": name(s.speaker)})) for label, s in statements]
+    statements = [(label, _renamed_speaker(s, name(s.speaker))) for label, s in statements]
     allegations = [
         (
             label,
@@ -277,6 +277,18 @@ def _canonical_names(
         for label, a in allegations
     ]
     return resolver.entities, meetings, statements, allegations
+
+
+def _renamed_speaker(statement: Statement, speaker: str) -> Statement:
+    """The statement under its canonical speaker. The engine's own words for the speaker, when
+    the canonical name replaces them ("the mayor" -> "Ana Ruiz"), become `speaker_mention` if it
+    has none; a mention that only repeats the speaker is dropped."""
+    mention = statement.speaker_mention
+    if mention is None and speaker.casefold() != statement.speaker.casefold():
+        mention = statement.speaker
+    if mention is not None and mention.casefold() == speaker.casefold():
+        mention = None
+    return statement.model_copy(update={"speaker": speaker, "speaker_mention": mention})
 
 
 def _labelled(items: Sequence[Any], kind: str, build) -> list[tuple[str, Any]]:
