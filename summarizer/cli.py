@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -70,26 +69,22 @@ def _expected_failures() -> Iterator[None]:
     try:
         yield
     except SummarizerError as exc:
-        _say(f"error: {exc}")
+        from summarizer.credentials import redact
+
+        _say(f"error: {redact(str(exc))}")
         raise typer.Exit(1) from None
 
 
 def write_output(content: str, output: Path | None) -> None:
-    """Write to stdout, or to `output` atomically: a failed run never leaves half a file."""
+    """Write to stdout, or to `output` by the rules of `summarizer.output`: a regular file is
+    replaced atomically, a device or pipe written in place, a folder refused."""
     if output is None or str(output) == "-":
         sys.stdout.write(content if content.endswith("\n") else content + "\n")
         sys.stdout.flush()
         return
-    target = output.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content if content.endswith("\n") else content + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from summarizer.output import write_text
+
+    write_text(content, output)
 
 
 def _read_input(source: str):  # -> Article (imported lazily with the library)
@@ -255,6 +250,7 @@ def batch_run(
             cache=store,
             resume=resume,
             progress=progress,
+            warn=lambda message: _say(f"warning: {message}"),
         )
     _say(
         f"{stats.done} summarized ({stats.cached} from the cache), {stats.failed} failed, "
@@ -266,9 +262,10 @@ def batch_run(
 
 def _offline_config(model: str | None, mode: str | None, base_url: str | None = None):
     """The LLM settings for preparing or collecting a batch: no key is needed to write or read
-    files (vLLM's `run_batch` needs no server at all), so none is required here."""
-    import os
-
+    files (vLLM's `run_batch` needs no server at all), so none is required here. The server,
+    when one is reached (collecting by batch id), is found exactly as every other command
+    finds it: --base-url, then OPENAI_BASE_URL; the key goes to that server and no other."""
+    from summarizer.credentials import check_base_url
     from summarizer.engines.llm import DEFAULT_OPENAI_MODEL, LLMConfig
 
     try:
@@ -276,6 +273,8 @@ def _offline_config(model: str | None, mode: str | None, base_url: str | None = 
     except SummarizerError:
         return LLMConfig(
             model=model or os.environ.get("SUMMARIZER_MODEL") or DEFAULT_OPENAI_MODEL,
+            base_url=check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or None),
+            api_key=os.environ.get("OPENAI_API_KEY") or None,
             mode=(mode or os.environ.get("SUMMARIZER_MODE") or "auto"),
         )
 
@@ -410,8 +409,9 @@ def main() -> None:
     """Console entry point: run the app; turn any unexpected crash into one line and exit 1."""
     try:
         app()
-    except KeyboardInterrupt:
-        _say("interrupted")
+    except KeyboardInterrupt as exc:
+        # a batch says what it kept (BatchInterrupted); elsewhere nothing was written
+        _say(str(exc) if str(exc) else "interrupted; nothing was written")
         sys.exit(130)
     except InputError as exc:  # raised outside a command, e.g. while parsing
         _say(f"error: {exc}")
@@ -419,7 +419,7 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("SUMMARIZER_DEBUG"):
             raise
-        from summarizer.engines.llm import redact
+        from summarizer.credentials import redact
 
         detail = redact(f"{type(exc).__name__}: {exc}", os.environ.get("OPENAI_API_KEY"))
         _say(f"internal error: {detail} (set SUMMARIZER_DEBUG=1 for details)")

@@ -28,3 +28,7 @@ class AuthenticationError(LLMError):
 
 class ServerError(LLMError):
     """The server answered with an error, timed out or could not be reached, after the retries."""
+
+
+class OutputError(SummarizerError):
+    """The result cannot be written: a folder named as the file, a full disk, a locked output..."""

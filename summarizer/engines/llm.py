@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 from pydantic import ValidationError
 
 from summarizer.article import Article
+from summarizer.credentials import check_base_url, public_url, redact
 from summarizer.errors import AuthenticationError, ConfigError, LLMError, ServerError
 from summarizer.normalize.grounding import grounding_context
 from summarizer.resources import prompt, prompt_version
@@ -33,7 +34,6 @@ MODES = ("json_schema", "tools", "json", "md_json")
 
 _OPENAI_HOSTS = {"api.openai.com"}
 _TOOL_SERVERS = {"llamacpp", "llama.cpp", "me"}  # `owned_by` of llama.cpp / llama-cpp-python
-_KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class LLMConfig:
     ) -> LLMConfig:
         """Arguments first, then SUMMARIZER_MODEL / OPENAI_BASE_URL / OPENAI_API_KEY / SUMMARIZER_MODE."""
         env = dict(os.environ) if env is None else env
-        base_url = base_url or env.get("OPENAI_BASE_URL") or None
+        base_url = check_base_url(base_url or env.get("OPENAI_BASE_URL") or None)
         api_key = api_key or env.get("OPENAI_API_KEY") or None
         if not base_url and not api_key:
             raise ConfigError(
@@ -101,25 +101,6 @@ def is_configured(env: dict[str, str] | None = None) -> bool:
 
 def _is_openai(base_url: str | None) -> bool:
     return base_url is None or (urlparse(base_url).hostname or "") in _OPENAI_HOSTS
-
-
-def public_url(base_url: str | None) -> str:
-    """The server's URL fit for a message: credentials written into it are cut out."""
-    if not base_url:
-        return "api.openai.com"
-    parts = urlparse(base_url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return parts._replace(netloc=netloc).geturl()
-    return base_url
-
-
-def redact(message: str, secret: str | None = None) -> str:
-    """A message with the API key (and anything that looks like one) cut out."""
-    if secret:
-        message = message.replace(secret, "[redacted]")
-    return _KEY_PATTERN.sub("[redacted]", message)
 
 
 def build_messages(article: Article) -> list[dict[str, str]]:
