@@ -65,7 +65,8 @@ def _say(message: str) -> None:
 
 @contextmanager
 def _expected_failures() -> Iterator[None]:
-    """An expected failure (bad input, no model, a refusing server) is one line and exit 1."""
+    """An expected failure (bad input, no model, a refusing server) is one line and exit 1;
+    SIGINT is one line saying what was kept, and exit 130."""
     try:
         yield
     except SummarizerError as exc:
@@ -73,6 +74,10 @@ def _expected_failures() -> Iterator[None]:
 
         _say(f"error: {redact(str(exc))}")
         raise typer.Exit(1) from None
+    except KeyboardInterrupt as exc:  # caught here: Typer would turn it into a silent exit 130
+        # a batch says what it kept (BatchInterrupted); elsewhere nothing was written
+        _say(str(exc) or "interrupted; nothing was written")
+        raise typer.Exit(130) from None
 
 
 def write_output(content: str, output: Path | None) -> None:
