@@ -877,10 +877,52 @@ def _position(text: str, form: _Form, seen: dict[tuple[str, bool], int | None]) 
     return seen[spot]
 
 
+_TOKEN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4)
+def _token_starts(text: str, ignore_case: bool) -> tuple[str, dict[str, list[int]]] | None:
+    """The text (lower-cased for `ignore_case`) and where each of its words starts, built once
+    per article: finding a form then costs the occurrences of its rarest word, not a scan of
+    the whole text per form (which made entity resolution quadratic in the article's size)."""
+    source = text.lower() if ignore_case else text
+    if len(source) != len(text):
+        return None
+    starts: dict[str, list[int]] = {}
+    for match in _TOKEN.finditer(source):
+        starts.setdefault(match.group(), []).append(match.start())
+    return source, starts
+
+
+def _is_boundary(haystack: str, start: int, end: int) -> bool:
+    before = haystack[start - 1] if start else " "
+    after = haystack[end] if end < len(haystack) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
 def _find_word(text: str, form: str, ignore_case: bool) -> int | None:
-    """First whole-word occurrence of `form` (str.find, then a boundary check: no regex to build)."""
+    """First whole-word occurrence of `form`, found through the article's word index: any
+    whole-word occurrence has the form's rarest word at the same offset."""
     if not form:
         return None
+    index = _token_starts(text, ignore_case)
+    needle = form.lower() if ignore_case else form
+    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(needle)] if index else []
+    if index is not None and tokens and len(needle) == len(form):
+        source, starts = index
+        offset, word = min(tokens, key=lambda t: len(starts.get(t[1], ())))
+        for position in starts.get(word, ()):
+            start = position - offset
+            if start < 0 or not source.startswith(needle, start):
+                continue
+            if _is_boundary(source, start, start + len(needle)):
+                return start
+        return None
+    return _scan_word(text, form, ignore_case)
+
+
+def _scan_word(text: str, form: str, ignore_case: bool) -> int | None:
+    """First whole-word occurrence of `form` (str.find, then a boundary check: no regex to build)."""
     if ignore_case:
         haystack, needle = text.lower(), form.lower()
         if len(haystack) != len(text):  # a rare letter changes length when lower-cased
@@ -890,10 +932,7 @@ def _find_word(text: str, form: str, ignore_case: bool) -> int | None:
         haystack, needle = text, form
     start = haystack.find(needle)
     while start >= 0:
-        end = start + len(needle)
-        before = haystack[start - 1] if start else " "
-        after = haystack[end] if end < len(haystack) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+        if _is_boundary(haystack, start, start + len(needle)):
             return start
         start = haystack.find(needle, start + 1)
     return None
