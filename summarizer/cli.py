@@ -20,7 +20,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from summarizer.errors import InputError, SummarizerError
+from summarizer.errors import InputError, OutputError, SummarizerError
 
 app = typer.Typer(
     name="summarizer",
@@ -165,10 +165,12 @@ def schema(
     if output is None:
         typer.echo(json.dumps(schemas["article_summary.schema.json"], indent=2, ensure_ascii=False))
         return
-    output.mkdir(parents=True, exist_ok=True)
-    for name, content in schemas.items():
-        write_output(json.dumps(content, indent=2, ensure_ascii=False), output / name)
-        _say(f"wrote {output / name}")
+    with _expected_failures():
+        if output.exists() and not output.is_dir():
+            raise OutputError(f"cannot write into {output}: it is not a folder")
+        for name, content in schemas.items():
+            write_output(json.dumps(content, indent=2, ensure_ascii=False), output / name)
+            _say(f"wrote {output / name}")
 
 
 class BatchGroup(TyperGroup):
@@ -362,7 +364,7 @@ def batch_collect(
             lines.append(json.dumps(row, ensure_ascii=False))
             failed += "error" in row
             done += "error" not in row
-    write_output("\n".join(lines), output)
+        write_output("\n".join(lines), output)
     _say(f"{done} summarized, {failed} failed -> {output}")
     if failed:
         raise typer.Exit(1)

@@ -41,6 +41,23 @@ def test_summarize_o_on_a_folder_is_one_line_and_exit_1(tmp_path, article):
     assert folder.is_dir() and not any(folder.iterdir())
 
 
+def test_output_paths_under_a_file_are_one_line_for_summarize_schema_and_collect(tmp_path, article):
+    blocker = tmp_path / "afile"
+    blocker.write_text("mine")
+    (tmp_path / "requests.jsonl").write_text("")
+    (tmp_path / "requests.jsonl.articles.jsonl").write_text("")
+    for command in (
+        ["summarize", str(article), "--engine", "rules", "-o", str(blocker / "x.json")],
+        ["schema", "-o", str(blocker)],
+        ["batch", "collect", str(tmp_path / "requests.jsonl"), str(tmp_path / "requests.jsonl"), "-o", str(blocker / "c")],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, command
+        last = result.stderr.strip().splitlines()[-1]
+        assert last.startswith("summarizer: error: cannot write") and str(blocker) in last, command
+    assert blocker.read_text() == "mine"
+
+
 def test_summarize_o_on_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path, article):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
