@@ -23,7 +23,7 @@ from summarizer import cache as cache_module
 from summarizer.batch import run_batch
 from summarizer.evaluate import load_predictions
 
-N = 12
+N = 8
 
 
 def write_articles(folder: Path, n: int = N) -> Path:
@@ -59,7 +59,7 @@ def wait_for_rows(path: Path, n: int, proc: subprocess.Popen, timeout: float = 3
 
 @pytest.fixture
 def slow_server():
-    with StubServer(SCRIPTS, latency=0.25) as stub:
+    with StubServer(SCRIPTS, latency=0.2) as stub:
         yield stub
 
 
@@ -98,7 +98,7 @@ def test_sigkill_mid_batch_then_a_torn_line_then_resume_gives_each_article_once(
     proc.communicate(timeout=30)
     kept = ids_in(out)
     with out.open("a", encoding="utf-8") as handle:  # what a kill in the middle of a write leaves
-        handle.write('{"article":{"id":"a011","title":null,"publ')
+        handle.write('{"article":{"id":"a007","title":null,"publ')
 
     proc = start_batch(tmp_path / "in", out, slow_server.base_url, "--concurrency", "8")
     _, err = proc.communicate(timeout=60)
