@@ -132,6 +132,9 @@ def summarize(
     from summarizer.render import to_html, to_json, to_markdown
 
     with _expected_failures():
+        from summarizer.output import refuse_input
+
+        refuse_input(output, source)
         article = as_article(_read_input(source), published=published, id=article_id)
         if article.published is None:
             _say(f"{article.id}: no publication date; relative dates stay unresolved")

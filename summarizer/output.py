@@ -92,6 +92,18 @@ def replace_atomically(content: str, path: Path) -> None:
         raise
 
 
+def refuse_input(output: Path | None, source: str) -> None:
+    """Refuse `-o` naming the article being read: replacing it would destroy the input."""
+    if output is None or source == "-" or str(output) == "-":
+        return
+    try:
+        same = os.path.samefile(source, output)
+    except OSError:
+        return
+    if same and kind(output) == "regular":
+        raise OutputError(f"cannot write {output}: it is the article being read; name another file")
+
+
 def write_text(content: str, path: Path) -> None:
     """Write `content` (ending in a newline) to `path` by the module's rules."""
     content = content if content.endswith("\n") else content + "\n"

@@ -58,6 +58,13 @@ def test_output_paths_under_a_file_are_one_line_for_summarize_schema_and_collect
     assert blocker.read_text() == "mine"
 
 
+def test_summarize_o_naming_the_input_is_refused_and_the_article_kept(article):
+    result = summarize(str(article), "-o", str(article))
+    assert result.exit_code == 1
+    assert "it is the article being read" in result.stderr.strip().splitlines()[-1]
+    assert article.read_text(encoding="utf-8") == ARTICLE
+
+
 def test_summarize_o_on_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path, article):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
