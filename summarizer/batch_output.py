@@ -164,15 +164,9 @@ class BatchOutput:
                 self.handle.close()  # closing releases the lock
 
 
-def open_output(path: Path) -> BatchOutput:
-    """Open (create) the output for appending: locked, its torn tail cut. Raises OutputError
-    for a folder, a file another run is writing, or a file that cannot be opened."""
-    found = kind(path)
-    if found == "folder":
-        raise OutputError(f"cannot write {path}: it is a folder; name a file")
+def _open_locked(path: Path) -> TextIO:
+    """The file opened for appending (created with the umask's mode), exclusively locked."""
     try:
-        if found == "special":
-            return BatchOutput(path, open(path, "w", encoding="utf-8"), regular=False)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)  # the umask applies
         handle = os.fdopen(fd, "a", encoding="utf-8")
@@ -185,6 +179,28 @@ def open_output(path: Path) -> BatchOutput:
         raise OutputError(
             f"{path} is being written by another batch run: wait for it to finish, or choose another -o"
         ) from None
+    return handle
+
+
+def open_output(path: Path) -> BatchOutput:
+    """Open (create) the output for appending: locked, its torn tail cut. Raises OutputError
+    for a folder, a file another run is writing, or a file that cannot be opened."""
+    found = kind(path)
+    if found == "folder":
+        raise OutputError(f"cannot write {path}: it is a folder; name a file")
+    if found == "special":
+        try:
+            return BatchOutput(path, open(path, "w", encoding="utf-8"), regular=False)
+        except OSError as exc:
+            raise OutputError(describe_os_error(path, exc)) from None
+    while True:
+        handle = _open_locked(path)
+        try:  # a run that just finished may have compacted the file: lock the file now there
+            if os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        handle.close()
     output = BatchOutput(path, handle, regular=True)
     if repair_torn_tail(handle, path):
         output.notes.append(f"{path}: cut a torn last line left by an interrupted run")
