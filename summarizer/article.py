@@ -40,7 +40,7 @@ class Article:
     @property
     def sha256(self) -> str:
         """Hex SHA-256 of the text as UTF-8: identifies the exact text a summary points into."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def parse_date(value: object, what: str = "published") -> dt.date | None:
@@ -95,13 +95,34 @@ def from_text(
     return Article(text=text, id=id, published=published or header_date, title=title, source=source)
 
 
-def from_json(raw: str, *, id: str = "article", name: str = "input") -> Article:
-    """An article from a JSON object with `text` and optional published, title, id, source."""
+def parse_json(raw: str, name: str) -> object:
+    """Parse JSON text, every way it can fail being one InputError line: malformed, nested too
+    deeply for the parser (RecursionError), or a number too long to convert (ValueError)."""
     try:
-        obj = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    return from_mapping(obj, id=id, name=name)
+    except RecursionError:
+        raise InputError(f"{name} is not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # int() refuses numbers of more than 4,300 digits
+        raise InputError(f"{name} is not valid JSON ({str(exc).split(';')[0]})") from None
+
+
+def _check_unicode(value: str, what: str) -> None:
+    """Refuse a lone surrogate (JSON allows `\\ud800`): such a string is not text, cannot be
+    written as UTF-8, and would fail later, in the cache key or the output writer."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{what} holds a lone surrogate (\\u{ord(value[exc.start]):04x} at character {exc.start}), "
+            "not valid Unicode text"
+        ) from None
+
+
+def from_json(raw: str, *, id: str = "article", name: str = "input") -> Article:
+    """An article from a JSON object with `text` and optional published, title, id, source."""
+    return from_mapping(parse_json(raw, name), id=id, name=name)
 
 
 def from_mapping(obj: object, *, id: str = "article", name: str = "input") -> Article:
@@ -111,9 +132,17 @@ def from_mapping(obj: object, *, id: str = "article", name: str = "input") -> Ar
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{name} has no 'text' (a non-empty string is required)")
+    _check_unicode(text, f"{name}: 'text'")
     for key in ("title", "source", "id"):
-        if obj.get(key) is not None and not isinstance(obj[key], str | int):
+        value = obj.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
             raise InputError(f"{name}: '{key}' must be a string")
+        if isinstance(value, int) and abs(value) >= 10**50:
+            raise InputError(f"{name}: '{key}' is a number of more than 50 digits, not an id")
+        if isinstance(value, str):
+            _check_unicode(value, f"{name}: '{key}'")
     article = from_text(
         text,
         id=str(obj["id"]) if obj.get("id") is not None else id,

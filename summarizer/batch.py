@@ -25,10 +25,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
-from summarizer.article import Article, decode, from_mapping, read_path
-from summarizer.errors import InputError, SummarizerError
+from summarizer.article import Article, decode, from_mapping, parse_json, read_path
+from summarizer.batch_output import done_ids, open_output
+from summarizer.credentials import redact
+from summarizer.errors import ConfigError, InputError, SummarizerError
+
+__all__ = ["BatchInterrupted", "BatchStats", "Failure", "done_ids", "iter_inputs", "run_batch"]
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".json", ".jsonl")
 """What a folder given as input contributes: article files, and JSONL files of articles."""
@@ -52,6 +56,7 @@ class BatchStats:
     skipped: int = 0
     cached: int = 0
     tokens: int = 0
+    warnings: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -73,15 +78,15 @@ def _jsonl_articles(path: Path) -> Iterator[Article | Failure]:
             continue
         fallback = f"{path.stem}:{lineno}"
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Failure(fallback, f"{path}:{lineno}: not valid JSON ({exc.msg})")
+            obj = parse_json(line, f"{path}:{lineno}")
+        except InputError as exc:
+            yield Failure(fallback, str(exc))
             continue
         try:
             yield from_mapping(obj, id=fallback, name=f"{path}:{lineno}")
         except InputError as exc:
-            article_id = obj.get("id") if isinstance(obj, dict) and obj.get("id") else fallback
-            yield Failure(str(article_id), str(exc))
+            found = obj.get("id") if isinstance(obj, dict) else None
+            yield Failure(found if isinstance(found, str) and found else fallback, str(exc))
 
 
 def _file(path: Path) -> Iterator[Article | Failure]:
@@ -98,7 +103,9 @@ def _paths(spec: str) -> list[Path] | None:
     """The files an input names: itself, a folder's article files, or a glob's matches."""
     path = Path(spec)
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        return sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+        )
     if path.exists():
         return [path]
     if glob.has_magic(spec):
@@ -106,15 +113,31 @@ def _paths(spec: str) -> list[Path] | None:
     return None
 
 
-def iter_inputs(inputs: Iterable[str]) -> Iterator[Article | Failure]:
+def _same_file(path: Path, other: Path | None) -> bool:
+    if other is None:
+        return False
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
+def iter_inputs(inputs: Iterable[str], *, exclude: Path | None = None) -> Iterator[Article | Failure]:
     """Every article the inputs hold, in order, with a `Failure` for each that cannot be read.
 
     Ids must be unique within a run (they key the output and resuming): a repeated id becomes a
-    failure naming the input that used it first.
+    failure naming the input that used it first. `exclude` (the run's own output) is never
+    read as input, even when it sits in an input folder or matches a pattern.
     """
     seen: dict[str, str] = {}
     for spec in inputs:
         paths = _paths(spec)
+        if paths and exclude is not None:
+            kept = [p for p in paths if not _same_file(p, exclude)]
+            if not kept:
+                yield Failure(Path(spec).stem or spec, f"{spec} is this run's output (-o), not an input")
+                continue
+            paths = kept
         if paths is None:
             yield Failure(Path(spec).stem or spec, f"{spec}: no such file, folder or matching pattern")
             continue
@@ -134,47 +157,15 @@ def iter_inputs(inputs: Iterable[str]) -> Iterator[Article | Failure]:
 # --------------------------------------------------------------------------- output
 
 
-def done_ids(output: Path) -> set[str]:
-    """Ids of the articles an earlier run already summarized into `output` (error rows excluded)."""
-    ids: set[str] = set()
-    if not output.exists():
-        return ids
-    with output.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by a killed run: that article is simply done again
-            article = row.get("article") if isinstance(row, dict) else None
-            if isinstance(article, dict) and isinstance(article.get("id"), str):
-                ids.add(article["id"])
-    return ids
+class Writer(Protocol):
+    """Where rows go: `BatchOutput` (a file or device) or anything that appends lines."""
 
-
-class JsonlWriter:
-    """Appends one JSON object a line, flushed at once, so a killed run keeps every finished row."""
-
-    def __init__(self, handle: TextIO) -> None:
-        self.handle = handle
-        if handle.seekable() and handle.tell() > 0:
-            self._ensure_newline()
-
-    def _ensure_newline(self) -> None:
-        # a run killed mid-line left a partial row: start on a fresh line
-        name = getattr(self.handle, "name", None)
-        if isinstance(name, str) and os.path.exists(name):
-            with open(name, "rb") as check:
-                check.seek(-1, os.SEEK_END)
-                if check.read(1) != b"\n":
-                    self.handle.write("\n")
-
-    def write(self, row: str) -> None:
-        self.handle.write(row if row.endswith("\n") else row + "\n")
-        self.handle.flush()
+    def write(self, row: str) -> None: ...
 
 
 def error_row(article_id: str, error: str) -> str:
-    return json.dumps({"id": article_id, "error": error}, ensure_ascii=False)
+    """A failure's row; the error is redacted here, the one place every error row passes."""
+    return json.dumps({"id": article_id, "error": redact(error)}, ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------- engines
@@ -207,7 +198,7 @@ Report = Callable[[BatchStats], None]
 
 
 def run_rules(
-    articles: list[Article], writer: JsonlWriter, stats: BatchStats, *, workers: int, report: Report
+    articles: list[Article], writer: Writer, stats: BatchStats, *, workers: int, report: Report
 ) -> None:
     """The offline engine over many articles, in `workers` processes (1: in this process)."""
     if workers <= 1 or len(articles) < 2:
@@ -215,14 +206,20 @@ def run_rules(
         results: Iterable[tuple[str, str | None, str | None]] = map(_summarize_rules, articles)
         _drain(results, writer, stats, report)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_rules_worker) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_rules_worker)
+    try:
         chunk = max(1, min(64, len(articles) // (workers * 4) or 1))
         _drain(pool.map(_summarize_rules, articles, chunksize=chunk), writer, stats, report)
+    except BaseException:
+        # an interrupt or a failed write: stop now, not after every queued article is done
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _drain(
     results: Iterable[tuple[str, str | None, str | None]],
-    writer: JsonlWriter,
+    writer: Writer,
     stats: BatchStats,
     report: Report,
 ) -> None:
@@ -243,6 +240,8 @@ class LLMBatch:
     settings: dict[str, Any]
     cache: Any = None  # summarizer.cache.Cache | None
     concurrency: int = 8
+    warn: Callable[[str], None] = field(default=lambda _message: None)
+    """Told of a cache that fails mid-run: the run goes on without it (a summary is paid for)."""
     _summarizer: Any = field(default=None, init=False, repr=False)
     _config: Any = field(default=None, init=False, repr=False)
 
@@ -274,9 +273,9 @@ class LLMBatch:
             published=article.published.isoformat() if article.published else None,
         )
 
-    async def one(self, article: Article, writer: JsonlWriter, stats: BatchStats, report: Report) -> None:
+    async def one(self, article: Article, writer: Writer, stats: BatchStats, report: Report) -> None:
         key = self.key(article)
-        cached = self.cache.get(key) if key else None
+        cached = self._cache_call("read", self.cache.get, key) if key else None
         if cached is not None:
             writer.write(_with_article(cached, article))
             stats.done += 1
@@ -305,7 +304,9 @@ class LLMBatch:
         usage = summary.meta.usage
         stats.tokens += usage.total_tokens
         if key:
-            self.cache.put(key, summary_json, model=summary.meta.model, article_id=article.id)
+            self._cache_call(
+                "write", self.cache.put, key, summary_json, model=summary.meta.model, article_id=article.id
+            )
         self._log(
             summary.meta.model, article.id, usage.prompt_tokens, usage.completion_tokens, started, ok=True
         )
@@ -325,7 +326,9 @@ class LLMBatch:
         error: str | None = None,
     ) -> None:
         if self.cache is not None:
-            self.cache.log_call(
+            self._cache_call(
+                "call log write",
+                self.cache.log_call,
                 model=model,
                 engine="llm",
                 article_id=article_id,
@@ -337,8 +340,17 @@ class LLMBatch:
                 error=error,
             )
 
+    def _cache_call(self, what: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A cache operation whose failure (a lock held past the busy timeout, a full disk)
+        costs only the cache: the row is still written, the user is warned."""
+        try:
+            return call(*args, **kwargs)
+        except ConfigError as exc:
+            self.warn(f"cache {what} failed, the batch goes on: {exc}")
+            return None
+
     async def run(
-        self, articles: list[Article], writer: JsonlWriter, stats: BatchStats, report: Report
+        self, articles: list[Article], writer: Writer, stats: BatchStats, report: Report
     ) -> None:
         gate = asyncio.Semaphore(max(1, self.concurrency))
 
@@ -406,6 +418,15 @@ def progress_reporter(stats: BatchStats, *, enabled: bool | None = None) -> tupl
 # --------------------------------------------------------------------------- the whole run
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """The run was interrupted (SIGINT): what it wrote is kept, and `stats` says how much."""
+
+    def __init__(self, stats: BatchStats, output: Path) -> None:
+        self.stats = stats
+        written = stats.done + stats.failed
+        super().__init__(f"interrupted: {written} of {stats.total} written to {output}; rerun to resume")
+
+
 def run_batch(
     inputs: Iterable[str],
     output: Path,
@@ -416,34 +437,59 @@ def run_batch(
     cache: Any = None,
     resume: bool = True,
     progress: bool | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> BatchStats:
-    """Summarize every article of `inputs` into the JSONL file `output` (appending)."""
+    """Summarize every article of `inputs` into the JSONL file `output` (appending).
+
+    The output is locked for the run (a second run on it raises OutputError), repaired and
+    left with one row per article (see `summarizer.batch_output`). `warn` is told of what
+    the run survived (a failing cache, a repaired file); `stats.warnings` keeps the same.
+    Raises `BatchInterrupted` on SIGINT, after keeping every row written so far.
+    """
     stats = BatchStats()
-    skip = done_ids(output) if resume else set()
-    articles: list[Article] = []
-    failures: list[Failure] = []
-    for item in iter_inputs(inputs):
-        if isinstance(item, Failure):
-            failures.append(item)
-        elif item.id in skip:
-            stats.skipped += 1
-        else:
-            articles.append(item)
-    stats.total = len(articles) + len(failures)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    report, stop = progress_reporter(stats, enabled=progress)
+
+    def note(message: str) -> None:
+        stats.warnings.append(message)
+        if warn is not None:
+            warn(message)
+
+    sink = open_output(output)
+    compact_rows = True
     try:
-        with output.open("a", encoding="utf-8") as handle:
-            writer = JsonlWriter(handle)
+        for message in sink.notes:
+            note(message)
+        sink.notes.clear()
+        skip = done_ids(output) if resume and sink.regular else set()
+        articles: list[Article] = []
+        failures: list[Failure] = []
+        for item in iter_inputs(inputs, exclude=output if sink.regular else None):
+            if isinstance(item, Failure):
+                failures.append(item)
+            elif item.id in skip:
+                stats.skipped += 1
+            else:
+                articles.append(item)
+        stats.total = len(articles) + len(failures)
+        report, stop = progress_reporter(stats, enabled=progress)
+        try:
             for failure in failures:
-                writer.write(error_row(failure.id, failure.error))
+                sink.write(error_row(failure.id, failure.error))
                 stats.failed += 1
                 report(stats)
             if engine == "rules":
-                run_rules(articles, writer, stats, workers=concurrency, report=report)
+                run_rules(articles, sink, stats, workers=concurrency, report=report)
             else:
-                batch = LLMBatch(settings=settings or {}, cache=cache, concurrency=concurrency)
-                asyncio.run(batch.run(articles, writer, stats, report))
+                batch = LLMBatch(settings=settings or {}, cache=cache, concurrency=concurrency, warn=note)
+                asyncio.run(batch.run(articles, sink, stats, report))
+        finally:
+            stop()
+    except KeyboardInterrupt:
+        raise BatchInterrupted(stats, output) from None
+    except BaseException:
+        compact_rows = False  # a failed write (full disk): do not rewrite the file now
+        raise
     finally:
-        stop()
+        sink.close(compact_rows=compact_rows)
+        for message in sink.notes:
+            note(message)
     return stats

@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
+from summarizer.credentials import redact
 from summarizer.errors import ConfigError
 
 BUSY_TIMEOUT_S = 10.0
@@ -41,7 +42,6 @@ BUSY_TIMEOUT_S = 10.0
 
 _APPLICATION_ID = 0x53554D4D  # "SUMM": marks the file as ours, so another app's database is refused
 _ERROR_MAX_CHARS = 500
-_KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
 
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 0 -> 1: the first layout.
@@ -266,7 +266,7 @@ def _scrub(error: str | None) -> str | None:
     """One line, bounded, and without anything that looks like an API key."""
     if error is None:
         return None
-    return _KEY_LIKE.sub("[redacted]", _one_line(error))[:_ERROR_MAX_CHARS]
+    return redact(_one_line(error))[:_ERROR_MAX_CHARS]
 
 
 class Cache:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -21,7 +20,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from summarizer.errors import InputError, SummarizerError
+from summarizer.errors import InputError, OutputError, SummarizerError
 
 app = typer.Typer(
     name="summarizer",
@@ -95,30 +94,31 @@ def _say(message: str) -> None:
 
 @contextmanager
 def _expected_failures() -> Iterator[None]:
-    """An expected failure (bad input, no model, a refusing server) is one line and exit 1."""
+    """An expected failure (bad input, no model, a refusing server) is one line and exit 1;
+    SIGINT is one line saying what was kept, and exit 130."""
     try:
         yield
     except SummarizerError as exc:
-        _say(f"error: {exc}")
+        from summarizer.credentials import redact
+
+        _say(f"error: {redact(str(exc))}")
         raise typer.Exit(1) from None
+    except KeyboardInterrupt as exc:  # caught here: Typer would turn it into a silent exit 130
+        # a batch says what it kept (BatchInterrupted); elsewhere nothing was written
+        _say(str(exc) or "interrupted; nothing was written")
+        raise typer.Exit(130) from None
 
 
 def write_output(content: str, output: Path | None) -> None:
-    """Write to stdout, or to `output` atomically: a failed run never leaves half a file."""
+    """Write to stdout, or to `output` by the rules of `summarizer.output`: a regular file is
+    replaced atomically, a device or pipe written in place, a folder refused."""
     if output is None or str(output) == "-":
         sys.stdout.write(content if content.endswith("\n") else content + "\n")
         sys.stdout.flush()
         return
-    target = output.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content if content.endswith("\n") else content + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from summarizer.output import write_text
+
+    write_text(content, output)
 
 
 def _read_input(source: str):  # -> Article (imported lazily with the library)
@@ -164,6 +164,9 @@ def summarize(
     from summarizer.render import to_html, to_json, to_markdown
 
     with _expected_failures():
+        from summarizer.output import refuse_input
+
+        refuse_input(output, source)
         article = as_article(_read_input(source), published=published, id=article_id)
         if article.published is None:
             _say(f"{article.id}: no publication date; relative dates stay unresolved")
@@ -207,10 +210,12 @@ def schema(
     from summarizer.schema import json_schemas
 
     schemas = json_schemas()
-    output.mkdir(parents=True, exist_ok=True)
-    for name, content in schemas.items():
-        write_output(json.dumps(content, indent=2, ensure_ascii=False), output / name)
-        _say(f"wrote {output / name}")
+    with _expected_failures():
+        if output.exists() and not output.is_dir():
+            raise OutputError(f"cannot write into {output}: it is not a folder")
+        for name, content in schemas.items():
+            write_output(json.dumps(content, indent=2, ensure_ascii=False), output / name)
+            _say(f"wrote {output / name}")
 
 
 class BatchGroup(TyperGroup):
@@ -304,6 +309,7 @@ def batch_run(
             cache=store,
             resume=resume,
             progress=progress,
+            warn=lambda message: _say(f"warning: {message}"),
         )
     _say(
         f"{stats.done} summarized ({stats.cached} from the cache), {stats.failed} failed, "
@@ -315,10 +321,11 @@ def batch_run(
 
 def _offline_config(model: str | None, mode: str | None, base_url: str | None = None, **limits):
     """The LLM settings for preparing or collecting a batch: no key is needed to write or read
-    files (vLLM's `run_batch` needs no server at all), so none is required here. `limits` are
-    max_output_tokens and strict."""
-    import os
-
+    files (vLLM's `run_batch` needs no server at all), so none is required here. The server,
+    when one is reached (collecting by batch id), is found exactly as every other command
+    finds it: --base-url, then OPENAI_BASE_URL; the key goes to that server and no other.
+    `limits` are max_output_tokens and strict."""
+    from summarizer.credentials import check_base_url
     from summarizer.engines.llm import DEFAULT_OPENAI_MODEL, LLMConfig
 
     try:
@@ -327,6 +334,8 @@ def _offline_config(model: str | None, mode: str | None, base_url: str | None = 
         placeholder = LLMConfig.resolve(model="-", base_url="http://-", **limits)  # checks the limits
         return LLMConfig(
             model=model or os.environ.get("SUMMARIZER_MODEL") or DEFAULT_OPENAI_MODEL,
+            base_url=check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or None),
+            api_key=os.environ.get("OPENAI_API_KEY") or None,
             mode=(mode or os.environ.get("SUMMARIZER_MODE") or "auto"),
             max_output_tokens=placeholder.max_output_tokens,
             strict=placeholder.strict,
@@ -414,7 +423,7 @@ def batch_collect(
             lines.append(json.dumps(row, ensure_ascii=False))
             failed += "error" in row
             done += "error" not in row
-    write_output("\n".join(lines), output)
+        write_output("\n".join(lines), output)
     _say(f"{done} summarized, {failed} failed -> {output}")
     if failed:
         raise typer.Exit(1)
@@ -466,8 +475,9 @@ def main() -> None:
     """Console entry point: run the app; turn any unexpected crash into one line and exit 1."""
     try:
         app()
-    except KeyboardInterrupt:
-        _say("interrupted")
+    except KeyboardInterrupt as exc:
+        # a batch says what it kept (BatchInterrupted); elsewhere nothing was written
+        _say(str(exc) if str(exc) else "interrupted; nothing was written")
         sys.exit(130)
     except InputError as exc:  # raised outside a command, e.g. while parsing
         _say(f"error: {exc}")
@@ -475,7 +485,7 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("SUMMARIZER_DEBUG"):
             raise
-        from summarizer.engines.llm import redact
+        from summarizer.credentials import redact
 
         detail = redact(f"{type(exc).__name__}: {exc}", os.environ.get("OPENAI_API_KEY"))
         _say(f"internal error: {detail} (set SUMMARIZER_DEBUG=1 for details)")

@@ -51,3 +51,7 @@ class ContextLimitError(ServerError):
 
 class DeadlineError(ServerError):
     """The article's deadline (`timeout`) passed: the request in flight was cancelled."""
+
+
+class OutputError(SummarizerError):
+    """The result cannot be written: a folder named as the file, a full disk, a locked output..."""

@@ -21,7 +21,9 @@ def to_json(summary: ArticleSummary, *, indent: int | None = 2) -> str:
 
 def md(text: object) -> str:
     """Escape a value for Markdown, HTML included; newlines become spaces."""
-    escaped = html.escape(" ".join(str(text).split()), quote=True)
+    # quote=False: apostrophes and quotes stay as they are (`&#x27;` shows literally in many
+    # Markdown renderers); <, > and & are what could open HTML, and they are escaped
+    escaped = html.escape(" ".join(str(text).split()), quote=False)
     return _MD_SPECIAL.sub(r"\\\1", escaped)
 
 

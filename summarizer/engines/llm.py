@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 from pydantic import ValidationError
 
 from summarizer.article import Article
+from summarizer.credentials import check_base_url, public_url, redact
 from summarizer.engines.calls import Call, async_deadline_transport, deadline_transport, output_budget
 from summarizer.engines.strict_schema import DraftModel
 from summarizer.errors import ConfigError, LLMError
@@ -38,7 +39,6 @@ _TOOL_SERVERS = {"me"}
 """`owned_by` of servers that refuse `response_format: json_schema` but grammar-constrain forced
 tool calls: llama-cpp-python's server (see the README's "Modes" for the sources)."""
 DEFAULT_TIMEOUT = 300.0
-_KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class LLMConfig:
         """Arguments first, then SUMMARIZER_MODEL / OPENAI_BASE_URL / OPENAI_API_KEY /
         SUMMARIZER_MODE / SUMMARIZER_TIMEOUT / SUMMARIZER_MAX_OUTPUT_TOKENS / SUMMARIZER_STRICT."""
         env = dict(os.environ) if env is None else env
-        base_url = base_url or env.get("OPENAI_BASE_URL") or None
+        base_url = check_base_url(base_url or env.get("OPENAI_BASE_URL") or None)
         api_key = api_key or env.get("OPENAI_API_KEY") or None
         if not base_url and not api_key:
             raise ConfigError(
@@ -145,25 +145,6 @@ def is_configured(env: dict[str, str] | None = None) -> bool:
 
 def _is_openai(base_url: str | None) -> bool:
     return base_url is None or (urlparse(base_url).hostname or "") in _OPENAI_HOSTS
-
-
-def public_url(base_url: str | None) -> str:
-    """The server's URL fit for a message: credentials written into it are cut out."""
-    if not base_url:
-        return "api.openai.com"
-    parts = urlparse(base_url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return parts._replace(netloc=netloc).geturl()
-    return base_url
-
-
-def redact(message: str, secret: str | None = None) -> str:
-    """A message with the API key (and anything that looks like one) cut out."""
-    if secret:
-        message = message.replace(secret, "[redacted]")
-    return _KEY_PATTERN.sub("[redacted]", message)
 
 
 def build_messages(article: Article) -> list[dict[str, str]]:

@@ -9,6 +9,7 @@ Runs after names are canonical, so "Xi" and "Xi Jinping" already compare equal.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -114,28 +115,123 @@ def _merge_allegations(a: Allegation, b: Allegation) -> Allegation:
     return Allegation.model_validate(fields)
 
 
-def _dedupe(items: Sequence[T], same: Callable[[T, T], bool], merge: Callable[[T, T], T]) -> list[T]:
+class _Candidates:
+    """Which kept items may equal a new one, without comparing it to all of them.
+
+    Each kind of item names a *bucket* (the speaker; the participant set; each accused party)
+    that two equal items must share, and a text (content, claim) whose token F1 must reach a
+    threshold. F1 >= t between bags x and y needs shared >= t|x| / (2 - t), so any
+    |x| - that + 1 of x's tokens must include a shared one: probing the postings of x's
+    rarest tokens finds every possible match (a superset; `same` decides). Costs grow with the
+    number of items, not its square: the prefix tokens are the rare ones.
+    """
+
+    def __init__(self, threshold: float | None) -> None:
+        self.threshold = threshold
+        self.postings: dict[tuple[str, str], list[int]] = {}
+        self.empty: dict[str, list[int]] = {}
+        self.members: dict[str, list[int]] = {}
+
+    def add(self, index: int, buckets: Sequence[str], text: str | None) -> None:
+        for bucket in buckets:
+            self.members.setdefault(bucket, []).append(index)
+            if text is None or self.threshold is None:
+                continue
+            bag = _bag(text)
+            if not bag:
+                self.empty.setdefault(bucket, []).append(index)
+            for token in bag:
+                self.postings.setdefault((bucket, token), []).append(index)
+
+    def probe(self, buckets: Sequence[str], text: str | None) -> set[int]:
+        found: set[int] = set()
+        for bucket in buckets:
+            if text is None or self.threshold is None:
+                found.update(self.members.get(bucket, ()))
+                continue
+            bag = _bag(text)
+            if not bag:
+                found.update(self.empty.get(bucket, ()))
+                continue
+            size = sum(bag.values())
+            need = math.ceil(self.threshold * size / (2 - self.threshold) - 1e-9)
+            rarest = sorted(bag.elements(), key=lambda t: (len(self.postings.get((bucket, t), ())), t))
+            for token in dict.fromkeys(rarest[: max(1, size - need + 1)]):
+                found.update(self.postings.get((bucket, token), ()))
+        return found
+
+
+def _dedupe(
+    items: Sequence[T],
+    same: Callable[[T, T], bool],
+    merge: Callable[[T, T], T],
+    keys: Callable[[T], tuple[Sequence[str], str | None, Sequence[tuple]]],
+    threshold: float | None,
+) -> list[T]:
+    """Each item merged into the first kept item it equals (in order), else kept.
+
+    `keys(item)` gives its buckets, its compared text and exact keys (equal exact keys match
+    whatever the text). Evidence is gathered aside and merged once per kept item: merging it
+    at every step would re-sort a list that grows with each repeat (quadratic).
+    """
     out: list[T] = []
+    evidence: list[list[Evidence]] = []
+    index = _Candidates(threshold)
+    exact: dict[tuple, list[int]] = {}
+
+    def remember(i: int, item: T) -> None:
+        buckets, text, exact_keys = keys(item)
+        index.add(i, buckets, text)
+        for key in exact_keys:
+            exact.setdefault(key, []).append(i)
+
     for item in items:
-        for i, kept in enumerate(out):
-            if same(kept, item):
-                out[i] = merge(kept, item)
-                break
-        else:
-            out.append(item)
-    return out
+        buckets, text, exact_keys = keys(item)
+        candidates = index.probe(buckets, text)
+        for key in exact_keys:
+            candidates.update(exact.get(key, ()))
+        match = next((i for i in sorted(candidates) if same(out[i], item)), None)
+        if match is None:
+            out.append(item.model_copy(update={"evidence": item.evidence[:1]}))
+            evidence.append(list(item.evidence))
+            remember(len(out) - 1, out[-1])
+            continue
+        before = keys(out[match])
+        light = item.model_copy(update={"evidence": item.evidence[:1]})
+        out[match] = merge(out[match], light).model_copy(update={"evidence": out[match].evidence[:1]})
+        evidence[match].extend(item.evidence)
+        if keys(out[match]) != before:
+            remember(match, out[match])  # the merge changed what it says: index that too
+    return [
+        kept.model_copy(update={"evidence": merge_evidence(ev, [])})
+        for kept, ev in zip(out, evidence, strict=True)
+    ]
+
+
+def _meeting_keys(m: Meeting) -> tuple[Sequence[str], str | None, Sequence[tuple]]:
+    return ["|".join(sorted({p.casefold() for p in m.participants}))], None, ()
+
+
+def _statement_keys(st: Statement) -> tuple[Sequence[str], str | None, Sequence[tuple]]:
+    speaker = st.speaker.casefold()
+    spans = [(speaker, tuple(map(tuple, st.content_spans)))] if st.content_spans else []
+    return [speaker], st.content, spans
+
+
+def _allegation_keys(a: Allegation) -> tuple[Sequence[str], str | None, Sequence[tuple]]:
+    return sorted({x.casefold() for x in a.accused}), a.claim, ()
 
 
 def dedupe_meetings(items: Sequence[Meeting]) -> list[Meeting]:
     """One meeting per participant set and day (an unknown day matches any)."""
-    return _dedupe(items, _same_meeting, _merge_meetings)
+    return _dedupe(items, _same_meeting, _merge_meetings, _meeting_keys, None)
 
 
 def dedupe_statements(items: Sequence[Statement]) -> list[Statement]:
     """One statement per speaker and content (the direct form wins over a paraphrase)."""
-    return _dedupe(items, _same_statement, _merge_statements)
+    return _dedupe(items, _same_statement, _merge_statements, _statement_keys, SAME_STATEMENT_F1)
 
 
 def dedupe_allegations(items: Sequence[Allegation]) -> list[Allegation]:
     """One allegation per accused party and claim."""
-    return _dedupe(items, _same_allegation, _merge_allegations)
+    return _dedupe(items, _same_allegation, _merge_allegations, _allegation_keys, SAME_CLAIM_F1)

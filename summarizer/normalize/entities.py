@@ -732,11 +732,46 @@ def _covered_by(group: _Group, other: _Group) -> bool:
     return evidence
 
 
-def _owner(group: _Group, groups: Iterable[_Group]) -> _Group | None:
-    """The one group `group` belongs to, or None when none or several could claim it."""
+class _WordIndex:
+    """Groups by the words of their forms, so finding a group's owner looks at the few groups
+    that could cover it instead of all of them (which made entity resolution quadratic)."""
+
+    def __init__(self, groups: Iterable[_Group]) -> None:
+        self.by_word: dict[str, dict[int, _Group]] = {}
+        for group in groups:
+            self.add(group)
+
+    def add(self, group: _Group) -> None:
+        for word in group.words:
+            self.by_word.setdefault(word, {})[id(group)] = group
+
+    def remove(self, group: _Group) -> None:
+        for word in group.words:
+            self.by_word.get(word, {}).pop(id(group), None)
+
+    def pool(self, group: _Group) -> Iterable[_Group] | None:
+        """A superset of the groups that can cover `group` by form or name part: such a group
+        holds every word of one of its named forms, so it is under that form's rarest word.
+        None when a form has no words (then every group must be looked at)."""
+        found: dict[int, _Group] = {}
+        for form in group.named:
+            if not form.words:
+                return None
+            rarest = min(form.words, key=lambda w: len(self.by_word.get(w, ())))
+            found.update(self.by_word.get(rarest, {}))
+        return found.values()
+
+
+def _owner(group: _Group, groups: Iterable[_Group], index: _WordIndex | None = None) -> _Group | None:
+    """The one group `group` belongs to, or None when none or several could claim it.
+
+    `index` (of `groups`) narrows the search; acronyms ("UN") are looked for everywhere."""
     if not group.named:
         return None
     acronyms = any(_is_acronym(f.text) for f in group.named)
+    pool = index.pool(group) if index is not None and not acronyms else None
+    if pool is not None:
+        groups = pool
     candidates = [
         g
         for g in groups
@@ -842,10 +877,52 @@ def _position(text: str, form: _Form, seen: dict[tuple[str, bool], int | None]) 
     return seen[spot]
 
 
+_TOKEN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4)
+def _token_starts(text: str, ignore_case: bool) -> tuple[str, dict[str, list[int]]] | None:
+    """The text (lower-cased for `ignore_case`) and where each of its words starts, built once
+    per article: finding a form then costs the occurrences of its rarest word, not a scan of
+    the whole text per form (which made entity resolution quadratic in the article's size)."""
+    source = text.lower() if ignore_case else text
+    if len(source) != len(text):
+        return None
+    starts: dict[str, list[int]] = {}
+    for match in _TOKEN.finditer(source):
+        starts.setdefault(match.group(), []).append(match.start())
+    return source, starts
+
+
+def _is_boundary(haystack: str, start: int, end: int) -> bool:
+    before = haystack[start - 1] if start else " "
+    after = haystack[end] if end < len(haystack) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
 def _find_word(text: str, form: str, ignore_case: bool) -> int | None:
-    """First whole-word occurrence of `form` (str.find, then a boundary check: no regex to build)."""
+    """First whole-word occurrence of `form`, found through the article's word index: any
+    whole-word occurrence has the form's rarest word at the same offset."""
     if not form:
         return None
+    index = _token_starts(text, ignore_case)
+    needle = form.lower() if ignore_case else form
+    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(needle)] if index else []
+    if index is not None and tokens and len(needle) == len(form):
+        source, starts = index
+        offset, word = min(tokens, key=lambda t: len(starts.get(t[1], ())))
+        for position in starts.get(word, ()):
+            start = position - offset
+            if start < 0 or not source.startswith(needle, start):
+                continue
+            if _is_boundary(source, start, start + len(needle)):
+                return start
+        return None
+    return _scan_word(text, form, ignore_case)
+
+
+def _scan_word(text: str, form: str, ignore_case: bool) -> int | None:
+    """First whole-word occurrence of `form` (str.find, then a boundary check: no regex to build)."""
     if ignore_case:
         haystack, needle = text.lower(), form.lower()
         if len(haystack) != len(text):  # a rare letter changes length when lower-cased
@@ -855,10 +932,7 @@ def _find_word(text: str, form: str, ignore_case: bool) -> int | None:
         haystack, needle = text, form
     start = haystack.find(needle)
     while start >= 0:
-        end = start + len(needle)
-        before = haystack[start - 1] if start else " "
-        after = haystack[end] if end < len(haystack) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+        if _is_boundary(haystack, start, start + len(needle)):
             return start
         start = haystack.find(needle, start + 1)
     return None
@@ -981,13 +1055,16 @@ def _merge(groups: list[_Group]) -> list[_Group]:
         else:
             home.absorb(group)
     # 2. Lone words and acronyms into the one entity they are part of.
+    index = _WordIndex(merged)
     changed = True
     while changed:
         changed = False
         for group in sorted(merged, key=lambda g: (max(len(f.words) for f in g.forms), g.order)):
-            owner = _owner(group, merged)
+            owner = _owner(group, merged, index)
             if owner is not None:
+                index.remove(group)
                 owner.absorb(group)
+                index.add(owner)
                 merged.remove(group)
                 changed = True
     # 3. Descriptions into the one person whose title fits.
@@ -1031,7 +1108,7 @@ def resolve_entities(text: str, drafts: Sequence[Entity], mentions: Iterable[str
         group = _draft_group(draft, len(groups))
         if group is not None:
             groups.append(group)
-    for mention in mentions:
+    for mention in dict.fromkeys(mentions):  # a name used by many items is one mention
         group = _mention_group(mention, len(groups))
         if group is not None:
             groups.append(group)
