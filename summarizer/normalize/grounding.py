@@ -199,6 +199,44 @@ def _all_occurrences(haystack: str, needle: str) -> list[int]:
     return found
 
 
+SCAN_LIMIT = 20_000
+"""Texts up to this many characters are searched with `str.find`; longer ones through a word
+index, so aligning the passages of an article costs time linear in the article, not in passages
+times characters (a long article has proportionally many items)."""
+
+
+class _WordStarts:
+    """Where each word of a text starts, to find a needle through one of its inner words.
+
+    A word bounded by non-word characters inside the needle is the same word wherever the needle
+    occurs, so the needle's occurrences are among that word's starts, shifted back by the word's
+    offset in the needle. The rarest such word is used: the cost of a search is the number of
+    times that word occurs, not the length of the text.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: dict[str, list[int]] = {}
+        for m in _WORD.finditer(text):
+            self.starts.setdefault(m.group(), []).append(m.start())
+
+    def find_all(self, needle: str) -> list[int]:
+        inner = [
+            m
+            for m in _WORD.finditer(needle)
+            if m.start() > 0 and m.end() < len(needle)  # bounded inside the needle on both sides
+        ]
+        if not inner:
+            return _all_occurrences(self.text, needle)
+        anchor = min(inner, key=lambda m: len(self.starts.get(m.group(), ())))
+        text, offset = self.text, anchor.start()
+        return [
+            start
+            for at in self.starts.get(anchor.group(), ())
+            if (start := at - offset) >= 0 and text.startswith(needle, start)
+        ]
+
+
 class ArticleIndex:
     """One article prepared for aligning many passages: normalized text, words, index maps."""
 
@@ -206,6 +244,8 @@ class ArticleIndex:
         self.text = text
         self._norm: tuple[str, list[int]] | None = None
         self._word_index: tuple[list[tuple[int, int, str]], dict[str, list[int]]] | None = None
+        self._finders: dict[bool, _WordStarts] = {}
+        self._found: dict[str, list[Alignment]] = {}
 
     @property
     def norm(self) -> str:
@@ -240,20 +280,40 @@ class ArticleIndex:
     def _orig(self, nstart: int, nend: int) -> tuple[int, int]:
         return self._where[nstart], self._where[nend - 1] + 1
 
+    def _find_all(self, needle: str, normalized: bool) -> list[int]:
+        haystack = self.norm if normalized else self.text
+        if len(haystack) <= SCAN_LIMIT:
+            return _all_occurrences(haystack, needle)
+        finder = self._finders.get(normalized)
+        if finder is None:
+            finder = self._finders[normalized] = _WordStarts(haystack)
+        return finder.find_all(needle)
+
     def occurrences(self, passage: str) -> list[Alignment]:
-        """Every exact occurrence of `passage`; failing that, every normalized one."""
+        """Every exact occurrence of `passage`; failing that, every normalized one.
+
+        Remembered per passage: items of one article often cite the same words, and a passage
+        repeated through a text would otherwise be searched once per item citing it."""
         if not passage or not passage.strip():
             return []
-        exact = _all_occurrences(self.text, passage)
+        known = self._found.get(passage)
+        if known is not None:
+            return known
+        exact = self._find_all(passage, normalized=False)
         if exact:
-            return [Alignment(s, s + len(passage), "exact") for s in exact]
-        needle = normalize_text(passage)
-        if not needle:
-            return []
-        return [
-            Alignment(*self._orig(s, s + len(needle)), "normalized")
-            for s in _all_occurrences(self.norm, needle)
-        ]
+            found = [Alignment(s, s + len(passage), "exact") for s in exact]
+        else:
+            needle = normalize_text(passage)
+            found = (
+                [
+                    Alignment(*self._orig(s, s + len(needle)), "normalized")
+                    for s in self._find_all(needle, True)
+                ]
+                if needle
+                else []
+            )
+        self._found[passage] = found
+        return found
 
     def fuzzy(self, passage: str, within: tuple[int, int] | None = None) -> Alignment | None:
         """The stretch of words most like `passage` when it is close enough (word-level ratio).

@@ -55,8 +55,9 @@ class NameCheck:
         if hit is None:
             norm = normalize_text(name)
             words = _WORD.findall(norm)
+            # the word test first: it is a set look-up, where the substring test scans the text
             hit = bool(norm) and (
-                norm in self.index.norm or (bool(words) and all(w in self._words for w in words))
+                (bool(words) and all(w in self._words for w in words)) or norm in self.index.norm
             )
             self._seen[name] = hit
         return hit
