@@ -295,3 +295,22 @@ def test_a_speaker_resolved_to_a_name_keeps_the_engines_words_as_its_mention():
         ("Ana Ruiz", "the mayor"),
         ("Ana Ruiz", None),  # a mention that repeats the speaker says nothing
     ]
+
+
+def test_the_word_index_finds_exactly_what_a_full_scan_finds():
+    import random
+
+    from summarizer.normalize import grounding
+
+    rng = random.Random(3)
+    words = ["port", "reopen", "Ruiz", "said", "the", "“we", "will”", "—", "a,", "b.", "Ça", "習近平"]
+    text = " ".join(rng.choice(words) for _ in range(8000))
+    assert len(text) > grounding.SCAN_LIMIT
+    index = ArticleIndex(text)
+    for _ in range(300):
+        start = rng.randrange(len(text) - 40)
+        needle = text[start : start + rng.randrange(1, 40)]
+        if not needle.strip():
+            continue  # blank passages align nowhere, by design
+        found = [a.start for a in index.occurrences(needle) if a.status == "exact"]
+        assert found == grounding._all_occurrences(text, needle), needle
