@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import itertools
 import json
 import os
 import sys
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from summarizer.article import Article, decode, from_mapping, parse_json, read_path
+from summarizer.article import MAX_BYTES, Article, decode, from_mapping, parse_json, read_path
 from summarizer.batch_output import done_ids, open_output
 from summarizer.credentials import redact
 from summarizer.errors import ConfigError, InputError, SummarizerError
@@ -67,26 +68,46 @@ class BatchStats:
 # --------------------------------------------------------------------------- inputs
 
 
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line of a JSONL file, read as a stream: a feed of millions
+    of articles is never held whole. A line longer than one article may be (MAX_BYTES) is
+    skipped without being held either, and comes as (line number, None)."""
+    with path.open("rb") as handle:
+        for lineno in itertools.count(1):
+            line = handle.readline(MAX_BYTES + 1)
+            if not line:
+                return
+            if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield lineno, None
+                continue
+            yield lineno, line
+
+
 def _jsonl_articles(path: Path) -> Iterator[Article | Failure]:
+    """One Article or Failure per non-blank line; one bad line never costs the others."""
     try:
-        raw = decode(path.read_bytes(), str(path))
-    except (InputError, OSError) as exc:
-        yield Failure(path.stem, str(exc) if isinstance(exc, InputError) else f"{path}: {exc}")
-        return
-    for lineno, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        fallback = f"{path.stem}:{lineno}"
-        try:
-            obj = parse_json(line, f"{path}:{lineno}")
-        except InputError as exc:
-            yield Failure(fallback, str(exc))
-            continue
-        try:
-            yield from_mapping(obj, id=fallback, name=f"{path}:{lineno}")
-        except InputError as exc:
-            found = obj.get("id") if isinstance(obj, dict) else None
-            yield Failure(found if isinstance(found, str) and found else fallback, str(exc))
+        for lineno, line in _jsonl_lines(path):
+            fallback = f"{path.stem}:{lineno}"
+            where = f"{path}:{lineno}"
+            if line is None:
+                yield Failure(fallback, f"{where} is too large (the limit is {MAX_BYTES:,} bytes a line)")
+                continue
+            if not line.strip():
+                continue
+            try:
+                obj = parse_json(decode(line, where), where)
+            except InputError as exc:
+                yield Failure(fallback, str(exc))
+                continue
+            try:
+                yield from_mapping(obj, id=fallback, name=where)
+            except InputError as exc:
+                found = obj.get("id") if isinstance(obj, dict) else None
+                yield Failure(found if isinstance(found, str) and found else fallback, str(exc))
+    except OSError as exc:
+        yield Failure(path.stem, f"{path}: {exc.strerror or exc}")
 
 
 def _file(path: Path) -> Iterator[Article | Failure]:

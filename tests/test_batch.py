@@ -304,3 +304,23 @@ def test_progress_bar_shows_done_failed_and_tokens_when_asked_for(tmp_path):
     assert result.exit_code == 1
     assert "summarizing" in result.stderr and "3/3" in result.stderr
     assert "failed 1" in result.stderr and "tokens 0" in result.stderr
+
+
+def test_a_jsonl_feed_larger_than_one_article_may_be_is_read_line_by_line(tmp_path):
+    from summarizer.article import MAX_BYTES
+
+    text = "Ana Ruiz said the port would reopen on Monday. " * 40
+    line = json.dumps({"text": text}) + "\n"
+    count = MAX_BYTES // len(line) + 500  # the feed is past the per-article limit
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            out.write(json.dumps({"id": f"a{n}", "text": text}) + "\n")
+            if n == 10:
+                out.write(json.dumps({"id": "huge", "text": "x" * (MAX_BYTES + 10)}) + "\n")
+    assert feed.stat().st_size > 2 * MAX_BYTES
+    items = list(iter_inputs([str(feed)]))
+    failures = [i for i in items if not hasattr(i, "text")]
+    assert len(items) == count + 1
+    assert [f.id for f in failures] == ["feed:12"] and "too large" in failures[0].error
+    assert items[-1].id == f"a{count - 1}" and items[-1].text == text
