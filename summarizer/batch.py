@@ -292,6 +292,7 @@ class LLMBatch:
             schema_version=SCHEMA_VERSION,
             mode=config.mode,
             published=article.published.isoformat() if article.published else None,
+            options={"strict": config.strict, "max_output_tokens": config.max_output_tokens},
         )
 
     async def one(self, article: Article, writer: Writer, stats: BatchStats, report: Report) -> None:

@@ -174,13 +174,17 @@ def cache_key(
     schema_version: str,
     mode: str | None = None,
     published: str | None = None,
+    options: dict[str, object] | None = None,
 ) -> str:
     """Hex SHA-256 over a canonical JSON of everything that can change a summary.
 
     `published` is part of it because relative dates ("on Saturday") resolve against it; the
-    prompt and schema versions are, so that editing a prompt or the schema invalidates old entries.
+    prompt and schema versions are, so that editing a prompt or the schema invalidates old entries;
+    `options` are the request settings that change what the model may answer (strict structured
+    outputs, an output limit the user set).
     """
     parts = {
+        "options": options or {},
         "engine": engine,
         "mode": mode,
         "model": model,

@@ -373,3 +373,17 @@ def test_format_usage_total_of_known_costs() -> None:
 
 def test_format_usage_of_an_empty_log() -> None:
     assert format_usage([]) == "No calls logged."
+
+
+def test_request_options_that_change_the_answer_change_the_key():
+    from summarizer.cache import cache_key
+
+    base = dict(text_sha256="0" * 64, engine="llm", model="m", prompt_version="p", schema_version="1.2")
+    keys = {
+        cache_key(**base),
+        cache_key(**base, options={"strict": True, "max_output_tokens": None}),
+        cache_key(**base, options={"strict": False, "max_output_tokens": None}),
+        cache_key(**base, options={"strict": True, "max_output_tokens": 256}),
+    }
+    assert len(keys) == 4
+    assert cache_key(**base, options={"strict": True}) == cache_key(**base, options={"strict": True})
