@@ -1,0 +1,1 @@
+"""Data files of normalization (word lists and tables); see summarizer/wordlists.py."""
