@@ -14,13 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from summarizer.errors import InputError, OutputError, SummarizerError
+
+if TYPE_CHECKING:  # imported lazily where used: `--help` must not pay for them
+    from summarizer.article import Article
+    from summarizer.engines.llm import LLMConfig
 
 app = typer.Typer(
     name="summarizer",
@@ -50,8 +53,7 @@ TimeoutOption = Annotated[
     float | None,
     typer.Option(
         min=0.001,
-        help="Seconds one article may take in all, retries included "
-        "(env SUMMARIZER_TIMEOUT; default 300).",
+        help="Seconds one article may take in all, retries included (env SUMMARIZER_TIMEOUT; default 300).",
         show_default=False,
     ),
 ]
@@ -121,7 +123,7 @@ def write_output(content: str, output: Path | None) -> None:
     write_text(content, output)
 
 
-def _read_input(source: str):  # -> Article (imported lazily with the library)
+def _read_input(source: str) -> Article:
     from summarizer.article import from_bytes, read_path
 
     if source == "-":
@@ -222,7 +224,7 @@ class BatchGroup(TyperGroup):
     """`summarizer batch INPUT...` runs a batch; `summarizer batch prepare|submit|status|collect`
     drive the OpenAI Batch API. Anything that is not a subcommand name is an input of `run`."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -276,7 +278,7 @@ def batch_run(
     from summarizer.api import choose_engine
     from summarizer.batch import run_batch
 
-    settings = {
+    settings: dict[str, Any] = {
         "model": model,
         "base_url": base_url,
         "mode": mode,
@@ -319,7 +321,9 @@ def batch_run(
         raise typer.Exit(1)
 
 
-def _offline_config(model: str | None, mode: str | None, base_url: str | None = None, **limits):
+def _offline_config(
+    model: str | None, mode: str | None, base_url: str | None = None, **limits: Any
+) -> LLMConfig:
     """The LLM settings for preparing or collecting a batch: no key is needed to write or read
     files (vLLM's `run_batch` needs no server at all), so none is required here. The server,
     when one is reached (collecting by batch id), is found exactly as every other command
@@ -342,7 +346,7 @@ def _offline_config(model: str | None, mode: str | None, base_url: str | None = 
         )
 
 
-def _server_config(base_url: str | None):
+def _server_config(base_url: str | None) -> LLMConfig:
     """Where the Batch API lives; the model is in each request of the file, not needed here."""
     from summarizer.engines.llm import LLMConfig
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
-from summarizer.schema import ArticleSummary, Evidence
+from summarizer.schema import Allegation, ArticleSummary, Evidence, Meeting, Statement
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~>])")
 
@@ -93,14 +94,15 @@ def _marks(summary: ArticleSummary, text: str) -> tuple[str, dict[str, str]]:
     Items often share words (five meetings in one sentence): overlapping spans become one mark,
     and every item whose evidence starts inside it links to it.
     """
-    spans = []
-    for kind, items in (
+    spans: list[tuple[int, int, str, str]] = []
+    kinds: list[tuple[str, Sequence[Meeting | Statement | Allegation]]] = [
         ("meeting", summary.meetings),
         ("statement", summary.statements),
         ("allegation", summary.allegations),
-    ):
-        for i, item in enumerate(items):
-            ev = item.evidence[0]
+    ]
+    for kind, items in kinds:
+        for i, entry in enumerate(items):
+            ev = entry.evidence[0]
             spans.append((ev.start, ev.end, kind, f"{kind}-{i}"))
     spans.sort()
     out: list[str] = []

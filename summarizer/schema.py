@@ -247,7 +247,7 @@ class ArticleExtraction(_Model):
     """Everything an engine reads from one article, before normalization."""
 
     @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The schema the model is asked to fill: structure only, no descriptions or titles.
 
         Every rule the model follows is written once, in prompts/system.md; repeating them

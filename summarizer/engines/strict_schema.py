@@ -164,7 +164,7 @@ class DraftModel(ArticleExtraction):
     json_schema and the tool in every request."""
 
     @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The strict form of `ArticleExtraction`'s schema, built once (instructor asks for it
         on every request); a fresh copy each time."""
         key = json.dumps([args, sorted(kwargs.items())], default=str)

@@ -124,7 +124,7 @@ def _text_parens(text: str) -> list[tuple[str, str]]:
 
 def _text_aliases(parens: Sequence[tuple[str, str]], form: _Form) -> list[_Form]:
     """Names the article puts in parentheses right after `form`: "Xi Jinping (習近平)"."""
-    found = []
+    found: list[_Form] = []
     if form.description:
         return found
     for before, inner in parens:
@@ -285,7 +285,7 @@ def _entity(
             )
         if etype == "other" and (title or not named or canonical_key in known_words):
             etype = "person"
-    return Entity(name=name, type=etype, aliases=aliases, title=title)
+    return Entity(name=name, type=etype or "other", aliases=aliases, title=title)
 
 
 def _draft_group(entity: Entity, order: int) -> _Group | None:

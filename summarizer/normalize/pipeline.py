@@ -18,13 +18,14 @@ What is dropped or changed is said in `warnings`, never silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from summarizer.article import Article
-from summarizer.normalize.dates import resolve_date
+from summarizer.normalize.dates import ResolvedDate, resolve_date
 from summarizer.normalize.duplicates import dedupe_allegations, dedupe_meetings, dedupe_statements
 from summarizer.normalize.entities import resolve_entities
 from summarizer.normalize.grounding import PART_SLACK, Alignment, ArticleIndex, normalize_text
@@ -37,6 +38,7 @@ from summarizer.schema import (
     ArticleInfo,
     ArticleSummary,
     DateSource,
+    Entity,
     Evidence,
     Issue,
     Meeting,
@@ -180,7 +182,7 @@ class _Grounder:
 
     # ------------------------------------------------------------------ meetings, allegations
 
-    def meeting(self, draft: MeetingDraft, label: str, published) -> Meeting | None:
+    def meeting(self, draft: MeetingDraft, label: str, published: dt.date | None) -> Meeting | None:
         evidence = self.evidence("meeting", draft.evidence, label)
         if not evidence:
             return None
@@ -196,8 +198,8 @@ class _Grounder:
         )
 
     def _meeting_date(
-        self, draft: MeetingDraft, label: str, published
-    ) -> tuple[str | None, DateSource | None, Any]:
+        self, draft: MeetingDraft, label: str, published: dt.date | None
+    ) -> tuple[str | None, DateSource | None, ResolvedDate]:
         """The meeting's day: resolved from its words and the publication date where they fix
         one; otherwise the engine's own date stands (it may know the day from the rest of the
         article: "the debate" of a report on the debate night), unless the words fix a month or
@@ -249,7 +251,9 @@ def _canonical_names(
     meetings: list[tuple[str, Meeting]],
     statements: list[tuple[str, Statement]],
     allegations: list[tuple[str, Allegation]],
-):
+) -> tuple[
+    list[Entity], list[tuple[str, Meeting]], list[tuple[str, Statement]], list[tuple[str, Allegation]]
+]:
     """Every name an item uses mapped to its entity's canonical name (labels kept)."""
     mentions = [
         *(p for _, m in meetings for p in m.participants),
@@ -291,7 +295,7 @@ def _renamed_speaker(statement: Statement, speaker: str) -> Statement:
     return statement.model_copy(update={"speaker": speaker, "speaker_mention": mention})
 
 
-def _labelled(items: Sequence[Any], kind: str, build) -> list[tuple[str, Any]]:
+def _labelled(items: Sequence[Any], kind: str, build: Callable[[Any, str], Any]) -> list[tuple[str, Any]]:
     return [(label, item) for i, d in enumerate(items) if (item := build(d, label := f"{kind}[{i}]"))]
 
 

@@ -308,15 +308,16 @@ def split_title(name: str) -> tuple[str | None, str, bool]:
         if kind in "RML" and (i + 1 == len(kinds) or kinds[i + 1] not in "RML")
     ]
     for end in reversed(ends):
-        rest = tokens[end:]
+        after = tokens[end:]
         if (
-            rest
-            and _name_like(rest)
+            after
+            and _name_like(after)
             and (
-                _title_prefix_ok(tokens, kinds, end) or (len(rest) >= 2 and _capitalized_prefix(tokens[:end]))
+                _title_prefix_ok(tokens, kinds, end)
+                or (len(after) >= 2 and _capitalized_prefix(tokens[:end]))
             )
         ):
-            return " ".join(tokens[:end]).rstrip(","), " ".join(rest), False
+            return " ".join(tokens[:end]).rstrip(","), " ".join(after), False
     party = 0
     while party < len(tokens) and _bare(tokens[party]).lower() in _PARTY_WORDS:
         party += 1

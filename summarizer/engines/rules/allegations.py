@@ -319,8 +319,15 @@ class _Reader:
         return self._subject(sent)
 
     def _add(
-        self, index: int, accuser, accused, claim: str, pos: int, status: str = "alleged", implied=False
-    ):
+        self,
+        index: int,
+        accuser: str | None,
+        accused: str | list[str] | None,
+        claim: str,
+        pos: int,
+        status: str = "alleged",
+        implied: bool = False,
+    ) -> None:
         if not claim or len(claim.split()) < 1:
             return
         sent = self.sents[index]

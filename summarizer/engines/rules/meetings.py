@@ -94,6 +94,7 @@ __all__ = ["date_expressions", "find_meetings"]
 def _words(text: str) -> list[str]:
     return text.split()
 
+
 @dataclass
 class _Meeting:
     participants: list[str]
@@ -114,6 +115,18 @@ class _Reader:
         self._date_spans: dict[int, list[tuple[int, int]]] = {}
         self._sent_starts = [s.start for s in sents]
         self.pronouns: Mapping[int, tuple[str | None, str | None]] = {}
+
+    # ------------------------------------------------------------------ told with a noun
+    # `_NounReader` (below) reads meetings told with a noun; the verb reader hands them to it.
+
+    def _noun(self, index: int, start: int, trig: re.Match[str], kind: str, separate: bool) -> None:
+        raise NotImplementedError
+
+    def _groups(self, start: int, end: int) -> list[str]:
+        raise NotImplementedError
+
+    def _pronoun_object(self, pos: int, sent_start: int, trig_start: int) -> list[str]:
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ names in a span
 
@@ -170,6 +183,7 @@ class _Reader:
         if not role:
             return countries
         role = role.lower()
+        roles: tuple[str, ...]
         if "prime" in role or "government" in role:
             roles = (
                 ("prime minister", "premier", "chancellor") if "government" in role else ("prime minister",)
@@ -199,9 +213,10 @@ class _Reader:
         ]
         for k in range(len(persons) - 1, 0, -1):
             first, second = persons[k - 1], persons[k]
-            if _COORDINATED.fullmatch(self.text, first.end, second.start) and " and " in self.text[
-                first.end : second.start + 1
-            ]:
+            if (
+                _COORDINATED.fullmatch(self.text, first.end, second.start)
+                and " and " in self.text[first.end : second.start + 1]
+            ):
                 return list(dict.fromkeys(self.names.full(m.core) for m in (first, second)))
         return []
 
@@ -267,8 +282,8 @@ class _Reader:
             return self._previous_group(sent_start)
         their = _THEIR_ROLE.search(pre)
         if their:
-            countries = [self.names.country_of(p) for p in self._previous_group(sent_start)]
-            return [c for c in dict.fromkeys(countries) if c] if all(countries) else []
+            theirs = [self.names.country_of(p) for p in self._previous_group(sent_start)]
+            return [c for c in dict.fromkeys(theirs) if c] if all(theirs) else []
         mentions = [
             m
             for m in self.names.within(self._list_start(sent_start, trig_start), trig_start)
@@ -392,11 +407,7 @@ class _Reader:
     def _trigger(self, index: int, start: int, trig: re.Match[str]) -> None:
         sent = self.sents[index]
         text = self.text
-        kind = next(
-            k
-            for k in _TRIGGER_KINDS
-            if trig[k]
-        )
+        kind = next(k for k in _TRIGGER_KINDS if trig[k])
         separate = bool(_SEPARATE.search(text, start, trig.end()))
 
         if kind == "ptc_by":
@@ -435,10 +446,10 @@ class _Reader:
             # "they crashed the meeting", "Macron joined the talks": more people at the meeting
             # just reported
             joiners = self._subject(start, trig.start())
-            last = self.meetings[-1] if self.meetings else None
-            if joiners and last and index - last.sentence <= 2:
+            reported = self.meetings[-1] if self.meetings else None
+            if joiners and reported and index - reported.sentence <= 2:
                 for m in self.meetings:
-                    if m.sentence == last.sentence:
+                    if m.sentence == reported.sentence:
                         m.participants = list(dict.fromkeys([*m.participants, *joiners]))
                         m.evidence.append(text[sent.start : sent.end])
             return
@@ -572,8 +583,11 @@ class _NounReader(_Reader):
                 objects = [
                     m.core
                     for m in mentions
-                    if m.core in objects and " " not in m.raw.strip() and m.core not in self.names.places
-                    and m.core.lower() not in _PLACE_NAMES and m.core.lower() not in _COUNTRY_KEYS
+                    if m.core in objects
+                    and " " not in m.raw.strip()
+                    and m.core not in self.names.places
+                    and m.core.lower() not in _PLACE_NAMES
+                    and m.core.lower() not in _COUNTRY_KEYS
                 ]
                 countries = False
         if not countries or not objects:

@@ -309,9 +309,9 @@ class ArticleNames:
         if tail and tail[1] in self._countries:
             return tail[1]
         for token in m.title.split():
-            country = DEMONYMS.get(_bare(token).lower())
-            if country:
-                return country.title()  # "German Chancellor X" in an article that never says "Germany"
+            named = DEMONYMS.get(_bare(token).lower())
+            if named:
+                return named.title()  # "German Chancellor X" in an article that never says "Germany"
         return None
 
     # ------------------------------------------------------------------ look-ups

@@ -265,19 +265,20 @@ def clean_speaker(phrase: str) -> str:
             break
     if len(tokens) == 1 and tokens[0].lower() in PRONOUNS:
         return tokens[0]
-    kept: list[str] = []
+    name_tokens: list[str] = []
     for token in reversed(tokens):
-        if not _np_word(token) or len(kept) >= 9:
+        if not _np_word(token) or len(name_tokens) >= 9:
             break
-        kept.append(token)
-    kept.reverse()
-    while kept and kept[0].lower() in {"of", "for", "and"}:
-        kept.pop(0)
+        name_tokens.append(token)
+    name_tokens.reverse()
+    while name_tokens and name_tokens[0].lower() in {"of", "for", "and"}:
+        name_tokens.pop(0)
     if not any(
-        t[:1].isupper() or t.lower() in _NP_LOWER_OK - {"the", "a", "an", "of", "for", "and"} for t in kept
+        t[:1].isupper() or t.lower() in _NP_LOWER_OK - {"the", "a", "an", "of", "for", "and"}
+        for t in name_tokens
     ):
         return ""
-    return " ".join(kept).strip(" ,;:").replace("\u2024", ".")
+    return " ".join(name_tokens).strip(" ,;:").replace("\u2024", ".")
 
 
 

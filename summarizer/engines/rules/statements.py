@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from summarizer.engines.rules.speakers import (
     _AGE_OR_PARTY,
@@ -198,7 +199,6 @@ def _is_title(quoted: str) -> bool:
     return 0 < len(words) <= 8 and words[0][:1].isupper() and all(_TITLE_WORD.fullmatch(w) for w in words)
 
 
-
 # --------------------------------------------------------------------------- finder
 
 
@@ -378,7 +378,7 @@ class StatementFinder:
         inside = sum(e - s for s, e in segs)
         return inside / max(1, end - start)
 
-    def _add(self, sent: Sentence, who: str, verb: str, c_start: int, c_end: int, **extra) -> None:
+    def _add(self, sent: Sentence, who: str, verb: str, c_start: int, c_end: int, **extra: Any) -> None:
         text = self.text
         while c_start < c_end and text[c_start] in " ,:;":
             c_start += 1
@@ -479,7 +479,7 @@ class StatementFinder:
                     sent,
                     who,
                     "quoted as saying",
-                    _THAT.match(self.text, base + m.end()).end(),
+                    that.end() if (that := _THAT.match(self.text, base + m.end())) else base + m.end(),
                     sent.end,
                     channel=_relay_channel(relay),
                     relay=relay,
@@ -583,9 +583,7 @@ class StatementFinder:
                 end -= 1
             content = self.article[sent.start + m.start("content") : end]
             if len(content.split()) >= 3:
-                self.found.append(
-                    _Found(who, content, "indirect", m["verb"] or ":", sent.start, sent.end)
-                )
+                self.found.append(_Found(who, content, "indirect", m["verb"] or ":", sent.start, sent.end))
             return
 
     # ------------------------------------------------------------------ all
@@ -640,7 +638,6 @@ class StatementFinder:
             self.speakers.note_person(people[0])
             if len(set(people)) == 1:
                 self.speakers.note_gender(people[0], text)
-
 
 
 def find_statements(text: str, sents: Sequence[Sentence], quotes: Sequence[Quote]) -> list[StatementDraft]:
