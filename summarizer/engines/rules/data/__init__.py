@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
+
+from summarizer import wordlists
 
 
-def _lines(name: str) -> list[str]:
-    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+def _lines(name: str) -> tuple[str, ...]:
+    return wordlists.lines(__name__, name)
 
 
 @cache
