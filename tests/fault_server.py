@@ -23,6 +23,8 @@ Modes:
     slow-garbage  garbage after 0.7 s
     wrong-shape 200, JSON of the wrong shape: no `summary`, a statement with evidence not in the article
     auth        HTTP 401
+    invented    200, a grounded answer whose speaker, accused and summary name people the
+                article never mentions (Vladimir Putin, Angela Merkel)
 
 Listens with a backlog of 1024 (`request_queue_size`): ThreadingHTTPServer's 5 overflows under
 concurrency and adds TCP retransmit delays.
@@ -115,7 +117,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        self._json(200, {"object": "list", "data": [{"id": "fault/ok", "object": "model", "owned_by": "fault"}]})
+        self._json(
+            200, {"object": "list", "data": [{"id": "fault/ok", "object": "model", "owned_by": "fault"}]}
+        )
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -166,6 +170,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def fault_ok(self, article: str, count: int) -> None:
         self._json(200, completion(grounded_answer(article)))
+
+    def fault_invented(self, article: str, count: int) -> None:
+        draft = json.loads(grounded_answer(article))
+        first = draft["statements"][0]
+        draft["statements"].append({**first, "speaker": "Vladimir Putin"})
+        draft["allegations"] = [
+            {
+                "accuser": None,
+                "accused": ["Angela Merkel"],
+                "claim": first["content"],
+                "status": "alleged",
+                "evidence": first["evidence"],
+            }
+        ]
+        draft["summary"] = f"{draft['summary']} According to Vladimir Putin, nothing changed."
+        self._json(200, completion(json.dumps(draft)))
 
     def fault_429(self, article: str, count: int) -> None:
         if count <= 2:
@@ -262,7 +282,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.fault_garbage(article, count)
 
     def fault_wrong_shape(self, article: str, count: int) -> None:
-        draft = {"statements": [{"speaker": "X", "content": "c", "kind": "indirect", "evidence": ["not there"]}]}
+        draft = {
+            "statements": [{"speaker": "X", "content": "c", "kind": "indirect", "evidence": ["not there"]}]
+        }
         self._json(200, completion(json.dumps(draft)))
 
     def fault_unknown(self, article: str, count: int) -> None:

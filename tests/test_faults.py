@@ -41,9 +41,7 @@ def server():
 
 
 def cli(*args: str, base_url: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))
-    } | {
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))} | {
         "OPENAI_BASE_URL": base_url,
         "OPENAI_API_KEY": TEST_KEY,
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
@@ -89,7 +87,16 @@ def wait_for(condition, seconds: float = 5.0) -> bool:
 
 def test_cut_answer_names_the_limit_and_the_option_to_change(server, tmp_path):
     url, seen = server
-    result = cli("summarize", str(SEED), "--model", "fault/cut", "--max-output-tokens", "777", base_url=url, tmp_path=tmp_path)
+    result = cli(
+        "summarize",
+        str(SEED),
+        "--model",
+        "fault/cut",
+        "--max-output-tokens",
+        "777",
+        base_url=url,
+        tmp_path=tmp_path,
+    )
     message = one_error_line(result)
     assert "cut at the output limit of 777 tokens (finish_reason: length, 1 request)" in message
     assert "--max-output-tokens" in message
@@ -119,10 +126,15 @@ def test_server_error_counts_the_requests_really_made(server, tmp_path):
 def test_trickling_body_is_cut_at_the_deadline_and_the_connection_closed(server, tmp_path):
     url, seen = server
     started = time.monotonic()
-    result = cli("summarize", str(SEED), "--model", "fault/trickle", "--timeout", "2", base_url=url, tmp_path=tmp_path)
+    result = cli(
+        "summarize", str(SEED), "--model", "fault/trickle", "--timeout", "2", base_url=url, tmp_path=tmp_path
+    )
     elapsed = time.monotonic() - started
     message = one_error_line(result)
-    assert "within the 2 s deadline (--timeout, SUMMARIZER_TIMEOUT); 1 request, the last one cancelled" in message
+    assert (
+        "within the 2 s deadline (--timeout, SUMMARIZER_TIMEOUT); 1 request, the last one cancelled"
+        in message
+    )
     assert elapsed < 20  # the body would take 2 minutes; 2 s plus interpreter start-up
     assert wait_for(lambda: len(seen.hung_up("trickle")) == 1)  # the server saw the disconnect
 
@@ -131,7 +143,13 @@ def test_hanging_server_is_cut_at_the_deadline_from_the_environment(server, tmp_
     url, seen = server
     started = time.monotonic()
     result = cli(
-        "summarize", str(SEED), "--model", "fault/hang", base_url=url, tmp_path=tmp_path, SUMMARIZER_TIMEOUT="1.5"
+        "summarize",
+        str(SEED),
+        "--model",
+        "fault/hang",
+        base_url=url,
+        tmp_path=tmp_path,
+        SUMMARIZER_TIMEOUT="1.5",
     )
     message = one_error_line(result)
     assert "within the 1.5 s deadline" in message
@@ -151,7 +169,9 @@ def test_unreachable_server_says_so(tmp_path):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = cli("summarize", str(SEED), "--model", "m", base_url=f"http://127.0.0.1:{port}/v1", tmp_path=tmp_path)
+    result = cli(
+        "summarize", str(SEED), "--model", "m", base_url=f"http://127.0.0.1:{port}/v1", tmp_path=tmp_path
+    )
     message = one_error_line(result)
     assert message == f"cannot reach the server at http://127.0.0.1:{port}/v1 (3 requests): is it running?"
 
@@ -164,12 +184,25 @@ def test_batch_writes_an_error_row_per_article_and_logs_the_tokens_of_failed_cal
     articles.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     cache = tmp_path / "calls.sqlite3"
-    result = cli("batch", str(articles), "-o", str(out), "--model", "fault/garbage", "--cache", str(cache), base_url=url, tmp_path=tmp_path)
+    result = cli(
+        "batch",
+        str(articles),
+        "-o",
+        str(out),
+        "--model",
+        "fault/garbage",
+        "--cache",
+        str(cache),
+        base_url=url,
+        tmp_path=tmp_path,
+    )
     assert result.returncode == 1
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["id"] for r in written) == ["a0", "a1", "a2"]
     # batch default: one validation retry, so two answers per article, each one billed
-    assert all(r["error"].startswith("the model gave no valid summary in 2 answers (2 requests)") for r in written)
+    assert all(
+        r["error"].startswith("the model gave no valid summary in 2 answers (2 requests)") for r in written
+    )
     assert "the answer is not JSON" in written[0]["error"]
     usage = json.loads(cli("usage", "--cache", str(cache), "--json", base_url=url, tmp_path=tmp_path).stdout)
     (row,) = usage
@@ -251,9 +284,17 @@ def test_batch_article_costs_one_deadline_however_slow_the_server(server, tmp_pa
     url, seen = server
     articles = tmp_path / "in.jsonl"
     text = read_path(SEED).text
-    articles.write_text("\n".join(json.dumps({"id": f"t{i}", "text": text}) for i in range(3)), encoding="utf-8")
+    articles.write_text(
+        "\n".join(json.dumps({"id": f"t{i}", "text": text}) for i in range(3)), encoding="utf-8"
+    )
     before = (len(seen.of("trickle")), len(seen.hung_up("trickle")))
-    settings = {"model": "fault/trickle", "base_url": url, "api_key": TEST_KEY, "mode": "json_schema", "timeout": 1.5}
+    settings = {
+        "model": "fault/trickle",
+        "base_url": url,
+        "api_key": TEST_KEY,
+        "mode": "json_schema",
+        "timeout": 1.5,
+    }
     started = time.monotonic()
     stats = run_batch([str(articles)], tmp_path / "out.jsonl", engine="llm", settings=settings, concurrency=3)
     assert (stats.done, stats.failed) == (0, 3)
@@ -294,3 +335,24 @@ def test_the_deadline_also_bounds_validation_retries(server):
     message = str(info.value)
     assert message.startswith("no valid answer from") and "within the 2 s deadline" in message
     assert f"; {sent} requests" in message and "; the last answer: the answer is not JSON" in message
+
+
+def test_names_the_article_never_mentions_are_dropped_with_warnings_not_published(server, tmp_path):
+    url, _ = server
+    out = tmp_path / "out.json"
+    result = cli(
+        "summarize", str(SEED), "--model", "fault/invented", "-o", str(out), base_url=url, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    people = {s["speaker"] for s in summary["statements"]} | {
+        x for a in summary["allegations"] for x in a["accused"]
+    }
+    assert "Vladimir Putin" not in people and "Angela Merkel" not in people
+    assert len(summary["statements"]) == 1  # the grounded statement of a name the article uses stays
+    codes = [(w["code"], w["item"]) for w in summary["warnings"]]
+    assert ("name_not_in_article", "statements[1]") in codes and (
+        "name_not_in_article",
+        "allegations[0]",
+    ) in codes
+    assert ("summary_name_not_in_article", "summary") in codes
