@@ -15,6 +15,7 @@ from typing import Any
 
 from summarizer.article import Article, from_text, parse_date
 from summarizer.engines.llm import LLMConfig, LLMEngine, is_configured, public_url
+from summarizer.engines.long import LongConfig, LongReader, Reading
 from summarizer.engines.rules import RulesEngine
 from summarizer.errors import ConfigError
 from summarizer.normalize.pipeline import normalize
@@ -63,13 +64,17 @@ class Summarizer:
 
     def __init__(self, config: LLMConfig | None = None, *, engine: str = "auto", **settings: Any) -> None:
         """`engine` is auto, llm or rules. For the LLM: `config`, or the settings of
-        `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...)."""
+        `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...), and
+        `context_tokens` / `passes` for long articles (`LongConfig.resolve`)."""
+        long_settings = {k: settings.pop(k, None) for k in ("context_tokens", "passes")}
         self.engine_name = "llm" if config is not None else choose_engine(engine, settings)
         self.config: LLMConfig | None = None
         self.engine: LLMEngine | RulesEngine
+        self.reader: LongReader | None = None
         if self.engine_name == "llm":
             self.config = config or LLMConfig.resolve(**settings)
             self.engine = LLMEngine(self.config)
+            self.reader = LongReader(self.engine, LongConfig.resolve(**long_settings))
         else:
             self.engine = RulesEngine()
 
@@ -83,14 +88,26 @@ class Summarizer:
     def summarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
         """Summarize one article (blocking)."""
         art = as_article(article, **article_fields)
+        if self.reader is not None:
+            return _summary(art, self.reader.read(art))
         draft, meta = self.engine.extract(art)
         return normalize(art, draft, meta)
 
     async def asummarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
         """Summarize one article (asyncio): many can run at once on one Summarizer."""
         art = as_article(article, **article_fields)
+        if self.reader is not None:
+            return _summary(art, await self.reader.aread(art))
         draft, meta = await self.engine.aextract(art)
         return normalize(art, draft, meta)
+
+
+def _summary(article: Article, reading: Reading) -> ArticleSummary:
+    """Normalize what the LLM read: items grounded in the part each was read from."""
+    summary = normalize(article, reading.draft, reading.meta, reading.regions)
+    if reading.warnings:
+        summary = summary.model_copy(update={"warnings": [*summary.warnings, *reading.warnings]})
+    return summary
 
 
 def summarize(
