@@ -15,7 +15,7 @@ from typing import Any
 
 from summarizer.article import Article, from_text, parse_date
 from summarizer.engines.llm import LLMConfig, LLMEngine, is_configured, public_url
-from summarizer.engines.long import LongConfig, LongReader, Reading
+from summarizer.engines.long import LONG_SETTINGS, LongConfig, LongReader, Reading
 from summarizer.engines.rules import RulesEngine
 from summarizer.errors import ConfigError
 from summarizer.normalize.pipeline import normalize
@@ -66,7 +66,7 @@ class Summarizer:
         """`engine` is auto, llm or rules. For the LLM: `config`, or the settings of
         `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...), and
         `context_tokens` / `passes` for long articles (`LongConfig.resolve`)."""
-        long_settings = {k: settings.pop(k, None) for k in ("context_tokens", "passes")}
+        long_settings = {k: settings.pop(k, None) for k in LONG_SETTINGS}
         self.engine_name = "llm" if config is not None else choose_engine(engine, settings)
         self.config: LLMConfig | None = None
         self.engine: LLMEngine | RulesEngine

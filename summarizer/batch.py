@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from summarizer.article import Article, decode, from_mapping, read_path
+from summarizer.engines.long import LONG_SETTINGS, PROGRESS, REQUEST_GATE
 from summarizer.errors import InputError, SummarizerError
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".json", ".jsonl")
@@ -52,6 +53,9 @@ class BatchStats:
     skipped: int = 0
     cached: int = 0
     tokens: int = 0
+    parts: int = 0
+    """Parts of long articles planned so far (an article read whole counts none)."""
+    parts_done: int = 0
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -262,7 +266,9 @@ class LLMBatch:
         from summarizer.resources import prompt_version
         from summarizer.schema import SCHEMA_VERSION
 
-        config = self._config or LLMConfig.resolve(**self.settings)
+        config = self._config or LLMConfig.resolve(
+            **{k: v for k, v in self.settings.items() if k not in LONG_SETTINGS}
+        )
         self._config = config
         return cache_key(
             text_sha256=article.sha256,
@@ -285,6 +291,7 @@ class LLMBatch:
             return
         started = time.perf_counter()
         model = self._config.model if self._config else self.settings.get("model")
+        PROGRESS.set(_part_progress(stats, report))
         try:
             summary = await self.summarizer().asummarize(article)
         except SummarizerError as exc:
@@ -341,12 +348,26 @@ class LLMBatch:
         self, articles: list[Article], writer: JsonlWriter, stats: BatchStats, report: Report
     ) -> None:
         gate = asyncio.Semaphore(max(1, self.concurrency))
+        REQUEST_GATE.set(asyncio.Semaphore(max(1, self.concurrency)))  # parts share the limit
 
         async def guarded(article: Article) -> None:
             async with gate:
                 await self.one(article, writer, stats, report)
 
         await asyncio.gather(*(guarded(a) for a in articles))
+
+
+def _part_progress(stats: BatchStats, report: Report) -> Callable[[int, int], None]:
+    """A hook for one article's parts: the batch's part counters follow it."""
+    seen = [0, 0]
+
+    def hook(done: int, planned: int) -> None:
+        stats.parts_done += done - seen[0]
+        stats.parts += planned - seen[1]
+        seen[:] = [done, planned]
+        report(stats)
+
+    return hook
 
 
 def _with_article(summary_json: str, article: Article) -> str:
@@ -388,17 +409,21 @@ def progress_reporter(stats: BatchStats, *, enabled: bool | None = None) -> tupl
         TextColumn("failed {task.fields[failed]}"),
         TextColumn("cached {task.fields[cached]}"),
         TextColumn("tokens {task.fields[tokens]:,}"),
+        TextColumn("{task.fields[parts]}"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=False,
     )
-    task = progress.add_task("batch", total=stats.total, failed=0, cached=0, tokens=0)
+    task = progress.add_task("batch", total=stats.total, failed=0, cached=0, tokens=0, parts="")
     progress.start()
 
     def update(s: BatchStats) -> None:
-        progress.update(task, completed=s.done + s.failed, failed=s.failed, cached=s.cached, tokens=s.tokens)
+        parts = f"parts {s.parts_done}/{s.parts}" if s.parts else ""
+        progress.update(
+            task, completed=s.done + s.failed, failed=s.failed, cached=s.cached, tokens=s.tokens, parts=parts
+        )
 
     return update, progress.stop
 

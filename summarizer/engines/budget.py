@@ -46,6 +46,8 @@ seed and short articles then cost no extra request (and their cassettes stay as 
 SAFETY = 0.92
 """The share of the context a plan fills: the estimate is within a few percent once
 calibrated, and chat templates add tokens of their own."""
+MIN_PART_TOKENS = 128
+"""Below this a part holds a sentence or two: reading an article so is not worth its requests."""
 TEMPLATE_TOKENS = 64
 """Tokens the chat template adds around the messages (role markers, tool wrappers)."""
 
@@ -185,7 +187,7 @@ class Budget:
     def part_tokens(self) -> int:
         """The most tokens of article a part may hold, its context and answer kept room for."""
         room = self.usable - self.fixed - self.context_text - self.answer_base
-        return max(64, int(room / (1 + self.answer_ratio)))
+        return max(0, int(room / (1 + self.answer_ratio)))
 
     def fits_whole(self, article_tokens: int) -> bool:
         """True when the whole article and its answer's share fit one request."""
@@ -194,7 +196,7 @@ class Budget:
 
     def answer_room(self, prompt_tokens: int) -> int:
         """What is left of the context for the answer of a prompt of `prompt_tokens`."""
-        return max(256, self.usable - prompt_tokens)
+        return max(1, self.usable - prompt_tokens)
 
 
 def _root(base_url: str) -> str:

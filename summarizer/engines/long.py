@@ -56,6 +56,8 @@ PROGRESS: contextvars.ContextVar[ProgressHook | None] = contextvars.ContextVar(
 """Set by a batch: called with (parts read, parts planned) as a long article's parts finish."""
 
 MAX_PASSES = 5
+LONG_SETTINGS = ("context_tokens", "passes")
+"""The settings of `LongConfig`, given with the engine's (`Summarizer(**settings)`)."""
 
 
 @dataclass(frozen=True)
@@ -254,18 +256,29 @@ class LongReader:
         return await self._read_parts(article, self._budget(server), server, read, gate)
 
     def _budget(self, server: ServerContext) -> Budget:
-        return Budget(
+        """The shares of a request for this server; a context too small to hold the prompt,
+        the schema, a few sentences and their answer is a configuration error."""
+        budget = Budget(
             context=server.tokens or budgets.FALLBACK_CONTEXT,
             fixed=self.fixed_tokens(),
             context_text=self.config.context_text_tokens,
         )
+        if budget.part_tokens() < budgets.MIN_PART_TOKENS:
+            budget = Budget(context=budget.context, fixed=budget.fixed, context_text=0)
+        if budget.part_tokens() < budgets.MIN_PART_TOKENS:
+            raise ConfigError(
+                f"a context of {budget.context} tokens ({server.source}) is too small: the "
+                f"instructions and schema take about {budget.fixed} of it; use a larger context "
+                "(--context-tokens, llama-server -c)"
+            )
+        return budget
 
-    def _extra(self, server: ServerContext, prompt_tokens: int, max_tokens: int) -> dict[str, Any] | None:
-        """Ollama's `options.num_ctx`: what the request and its answer need, within the context."""
-        if not server.ollama:
+    def _extra(self, server: ServerContext) -> dict[str, Any] | None:
+        """Ollama's `options.num_ctx`: the context the plan was made for, the same on every
+        request (Ollama reloads the model when it changes)."""
+        if not server.ollama or not server.tokens:
             return None
-        need = prompt_tokens + max_tokens + budgets.TEMPLATE_TOKENS
-        return {"options": {"num_ctx": min(server.tokens or need, max(2048, need))}}
+        return {"options": {"num_ctx": server.tokens}}
 
     def _whole_request(self, article: Article, budget: Budget, server: ServerContext) -> PartRequest | None:
         """The one-article request with its output limit kept inside the context; None when
@@ -274,7 +287,7 @@ class LongReader:
         prompt_tokens = self.fixed_tokens() + self.estimator.tokens(article.text)
         wanted = output_budget(article.text, self.engine.config.max_output_tokens)
         max_tokens = min(wanted, budget.answer_room(prompt_tokens))
-        extra = self._extra(server, prompt_tokens, max_tokens)
+        extra = self._extra(server)
         if max_tokens == wanted and extra is None:
             return None
         return PartRequest(messages=messages, ground=article.text, max_tokens=max_tokens, extra_body=extra)
@@ -334,7 +347,7 @@ class LongReader:
             messages=messages,
             ground=text[part.start : part.end],
             max_tokens=max_tokens,
-            extra_body=self._extra(run.server, prompt_tokens, max_tokens),
+            extra_body=self._extra(run.server),
         )
         return request, prompt_tokens
 
