@@ -205,3 +205,27 @@ def test_asummarize_reads_the_parts_in_parallel(article):
         summary = asyncio.run(_summarizer(url).asummarize(article.__class__(text=text, id="z")))
     assert seen.most_in_flight > 1
     assert set(_quote_hits(summary, text).values()) == {1}
+
+
+def test_the_cli_reads_a_long_article_with_context_tokens_and_passes(article, tmp_path):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    path = tmp_path / "long.txt"
+    path.write_text("date 2024-05-02 " + article.text[:30_000], encoding="utf-8")
+    runner = CliRunner()
+    with context_server(8192) as (url, seen):
+        args = ["summarize", str(path), "--base-url", url, "--model", "context", "--mode", "json_schema"]
+        env = {"OPENAI_API_KEY": "sk-test-long-0123456789"}
+        result = runner.invoke(app, [*args, "--context-tokens", "4096", "--passes", "2"], env=env)
+        assert result.exit_code == 0, result.stderr
+        assert all(r.prompt_tokens + r.max_tokens <= 4096 for r in seen.requests)
+        assert len({r.user for r in seen.requests}) == len(seen.requests) > 10
+        summary = json.loads(result.stdout)
+        assert summary["statements"] and summary["article"]["published"] == "2024-05-02"
+        bad = runner.invoke(app, args, env={**env, "SUMMARIZER_CONTEXT_TOKENS": "big"})
+    assert bad.exit_code == 1
+    assert bad.stderr.strip().splitlines() == [
+        "summarizer: error: SUMMARIZER_CONTEXT_TOKENS='big' is not a whole number"
+    ]

@@ -99,17 +99,13 @@ def plan_parts(
     overlap: int = 60,
     context: int = 200,
     tokens_per_byte: float = 0.25,
-    shift: float = 0.0,
-    pass_number: int = 1,
     cuts: Cuts | None = None,
 ) -> list[Part]:
     """Parts of at most about `part_tokens` tokens covering `text` from its first to its last
     character, each overlapping the one before by about `overlap` tokens.
 
-    `tokens_per_byte` is the (calibrated) estimate. `shift` (0 to 1) starts the first cut that
-    share of a part later: a later pass cuts elsewhere, so what straddled a cut in one pass
-    sits inside a part in the next. A sentence longer than a part (or a quotation that is)
-    becomes a part of its own, cut at spaces as a last resort (`_hard_cuts`).
+    `tokens_per_byte` is the (calibrated) estimate. A sentence longer than a part (or a
+    quotation that is) is cut at spaces as a last resort (`_hard_cuts`).
     """
     cuts = cuts or Cuts.of(text)
     budget = max(1, int(part_tokens / tokens_per_byte))
@@ -118,19 +114,18 @@ def plan_parts(
     offs, sizes = cuts.offsets, cuts.bytes_at
     parts: list[Part] = []
     i = 0  # index into offs of the current part's start
-    first_budget = max(1, int(budget * (1 - shift))) if shift else budget
     while offs[i] < len(text):
-        limit = sizes[i] + (first_budget if not parts else budget)
+        limit = sizes[i] + budget
         j = i + 1
         while j + 1 < len(offs) and sizes[j + 1] <= limit:
             j += 1
         j = _prefer_paragraph(cuts, i, j, limit)
         if sizes[j] > limit:  # one sentence longer than a part: cut inside it
             for s, e in _hard_cuts(text, offs[i], offs[j], budget):
-                parts.append(_part(text, cuts, s, e, lead, len(parts), pass_number))
+                parts.append(_part(text, cuts, s, e, lead, len(parts)))
             i = j
             continue
-        parts.append(_part(text, cuts, offs[i], offs[j], lead, len(parts), pass_number))
+        parts.append(_part(text, cuts, offs[i], offs[j], lead, len(parts)))
         if j == len(offs) - 1:
             break
         back = j
@@ -138,6 +133,31 @@ def plan_parts(
             back -= 1
         i = back if back < j and back > i else j
     return parts
+
+
+def shifted_parts(
+    text: str, first: list[Part], fraction: float, pass_number: int, *, context: int = 200,
+    tokens_per_byte: float = 0.25, cuts: Cuts | None = None,
+) -> list[Part]:
+    """A later pass's parts: cut `fraction` (0 to 1) of the way into each part of the first
+    pass, at the nearest sentence end, so what straddled a cut in the first pass lies inside
+    a part here. Each part runs from inside one first-pass part to inside the next, so it is
+    no longer than the longer of the two."""
+    cuts = cuts or Cuts.of(text)
+    lead = max(0, int(context / tokens_per_byte))
+    bounds = [0]
+    for part in first:
+        wanted = part.start + fraction * (part.end - part.start)
+        k = _index_at_or_after(cuts.offsets, int(wanted))
+        candidates = [cuts.offsets[x] for x in (k - 1, k) if 0 <= x < len(cuts.offsets)]
+        at = min(candidates, key=lambda o: abs(o - wanted))
+        if bounds[-1] < at < len(text):
+            bounds.append(at)
+    bounds.append(len(text))
+    return [
+        _part(text, cuts, a, b, lead, n, pass_number)
+        for n, (a, b) in enumerate(itertools.pairwise(bounds))
+    ]
 
 
 def _prefer_paragraph(cuts: Cuts, i: int, j: int, limit: int) -> int:
@@ -165,7 +185,7 @@ def _hard_cuts(text: str, start: int, end: int, budget: int) -> list[tuple[int, 
     return out
 
 
-def _part(text: str, cuts: Cuts, start: int, end: int, lead: int, index: int, pass_number: int) -> Part:
+def _part(text: str, cuts: Cuts, start: int, end: int, lead: int, index: int, pass_number: int = 1) -> Part:
     """The part [start, end) with up to `lead` bytes of preceding sentences as its context."""
     context_start = start
     if start > 0 and lead:

@@ -37,7 +37,15 @@ from summarizer.article import Article
 from summarizer.engines import budget as budgets
 from summarizer.engines.budget import Budget, Estimator, ServerContext
 from summarizer.engines.calls import estimate_tokens, output_budget
-from summarizer.engines.chunking import Cuts, Part, ProgressHook, part_user_message, plan_parts, split_part
+from summarizer.engines.chunking import (
+    Cuts,
+    Part,
+    ProgressHook,
+    part_user_message,
+    plan_parts,
+    shifted_parts,
+    split_part,
+)
 from summarizer.engines.llm import LLMEngine, PartRequest, _is_openai, build_messages
 from summarizer.engines.merge import PartDraft, merge_drafts
 from summarizer.engines.strict_schema import draft_schema
@@ -306,20 +314,26 @@ class LongReader:
         cuts = Cuts.of(text)
         run = _Run(article, budget, server, cuts, read, gate)
         tokens_per_byte = 0.25 * self.estimator.factor
-        parts = [
-            part
-            for number in range(1, self.config.passes + 1)
-            for part in plan_parts(
+        first = plan_parts(
+            text,
+            budget.part_tokens(),
+            overlap=self.config.overlap_tokens,
+            context=self.config.context_text_tokens,
+            tokens_per_byte=tokens_per_byte,
+            cuts=cuts,
+        )
+        parts = list(first)
+        for number in range(2, self.config.passes + 1):
+            fraction = (number - 1) / self.config.passes
+            parts += shifted_parts(
                 text,
-                budget.part_tokens(),
-                overlap=self.config.overlap_tokens,
+                first,
+                fraction,
+                number,
                 context=self.config.context_text_tokens,
                 tokens_per_byte=tokens_per_byte,
-                shift=(number - 1) / self.config.passes,
-                pass_number=number,
                 cuts=cuts,
             )
-        ]
         run.tick(planned=len(parts))
         await asyncio.gather(*(self._read_part(run, part) for part in parts))
         if not run.drafts:
