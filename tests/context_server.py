@@ -150,6 +150,11 @@ class _Handler(FaultHandler):
             meta = {"n_ctx": server.n_ctx, "n_ctx_train": 131072} if server.says_context else {}
             row = {"id": "context", "object": "model", "owned_by": "llamacpp", "meta": meta}
             self._json(200, {"object": "list", "data": [row]})
+        elif self.path.rstrip("/") == "/stats":  # for bench/long.py, which runs this in its own process
+            seen = server.seen
+            with seen.lock:
+                rows = [[r.status, r.finish_reason, r.prompt_tokens, r.max_tokens] for r in seen.requests]
+            self._json(200, {"requests": rows, "most_in_flight": seen.most_in_flight})
         elif self.path.rstrip("/") == "/props" and server.says_context:
             self._json(200, {"default_generation_settings": {"n_ctx": server.n_ctx}})
         else:
@@ -235,3 +240,20 @@ def context_server(
     (`n_ctx` when it asks for none; Ollama would cut the prompt silently, this refuses it)."""
     with serving(_Server(n_ctx, latency, says_context, ollama)) as (url, server):
         yield url, server.seen
+
+
+def main() -> None:
+    """Serve until killed, printing the base URL on the first line (bench/long.py runs this)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-ctx", type=int, default=8192)
+    parser.add_argument("--latency", type=float, default=0.2)
+    args = parser.parse_args()
+    with context_server(args.n_ctx, args.latency) as (url, _):
+        print(url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
