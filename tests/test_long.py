@@ -229,3 +229,15 @@ def test_the_cli_reads_a_long_article_with_context_tokens_and_passes(article, tm
     assert bad.stderr.strip().splitlines() == [
         "summarizer: error: SUMMARIZER_CONTEXT_TOKENS='big' is not a whole number"
     ]
+
+
+def test_an_article_read_whole_whose_answer_is_cut_is_read_again_in_halves(article):
+    text = article.text[:14_000]  # fits one request of a 16,384-token context
+    with context_server(16384) as (url, seen):
+        summary = _summarizer(url, max_output_tokens=1500).summarize(article.__class__(text=text, id="h"))
+    first = seen.requests[0]
+    assert part_of_message(first.user) == text and first.finish_reason == "length"
+    halves = sorted((part_of_message(r.user) for r in seen.requests[1:3]), key=text.find)
+    assert text.startswith(halves[0]) and text.endswith(halves[1])
+    assert len(halves[0]) + len(halves[1]) == len(text)
+    assert set(_quote_hits(summary, text).values()) == {1}

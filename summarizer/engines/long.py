@@ -261,6 +261,11 @@ class LongReader:
             except ContextLimitError as exc:  # the estimate was short: read in parts after all
                 self._learn(exc)
                 server = self.server_context()
+            except OutputLimitError:  # the answer outgrew its limit: read the two halves
+                halves = split_part(article.text, Part(0, len(article.text), 0))
+                if halves is None:
+                    raise
+                return await self._read_parts(article, self._budget(server), server, read, gate, halves)
         return await self._read_parts(article, self._budget(server), server, read, gate)
 
     def _budget(self, server: ServerContext) -> Budget:
@@ -309,12 +314,15 @@ class LongReader:
         server: ServerContext,
         read: Callable[[PartRequest], Awaitable[tuple[ArticleExtraction, Meta]]],
         gate: asyncio.Semaphore,
+        halves: list[Part] | None = None,
     ) -> Reading:
+        """Plan the parts (or read `halves`, an article read whole whose answer was cut), read
+        them all at once under `gate`, and merge what they gave."""
         text = article.text
         cuts = Cuts.of(text)
         run = _Run(article, budget, server, cuts, read, gate)
         tokens_per_byte = 0.25 * self.estimator.factor
-        first = plan_parts(
+        first = halves or plan_parts(
             text,
             budget.part_tokens(),
             overlap=self.config.overlap_tokens,
@@ -323,7 +331,7 @@ class LongReader:
             cuts=cuts,
         )
         parts = list(first)
-        for number in range(2, self.config.passes + 1):
+        for number in range(2, self.config.passes + 1 if halves is None else 2):
             fraction = (number - 1) / self.config.passes
             parts += shifted_parts(
                 text,
