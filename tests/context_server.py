@@ -188,6 +188,11 @@ class _Handler(FaultHandler):
         limit = body.get("max_tokens") or body.get("max_completion_tokens")
         seen = Request(prompt, limit, user, 200, at=time.monotonic(), body=body)
         n_ctx = server.n_ctx
+        if server.fail_on and server.fail_on in part_of_message(user):
+            seen.status = 500
+            server.record(seen)
+            self._json(500, {"error": {"code": 500, "message": "slot crashed", "type": "server_error"}})
+            return
         if server.ollama:  # Ollama's context is what the request asks for (num_ctx)
             n_ctx = int((body.get("options") or {}).get("num_ctx") or server.n_ctx)
         if prompt > n_ctx:
@@ -219,9 +224,10 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024
     allow_reuse_address = True
 
-    def __init__(self, n_ctx: int, latency: float, says_context: bool, ollama: bool) -> None:
+    def __init__(self, n_ctx: int, latency: float, says_context: bool, ollama: bool, fail_on: str | None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.n_ctx, self.latency, self.says_context, self.ollama = n_ctx, latency, says_context, ollama
+        self.fail_on = fail_on
         self.seen = Seen()
 
     def record(self, request: Request) -> None:
@@ -231,14 +237,19 @@ class _Server(ThreadingHTTPServer):
 
 @contextmanager
 def context_server(
-    n_ctx: int = 8192, latency: float = 0.0, says_context: bool = True, ollama: bool = False
+    n_ctx: int = 8192,
+    latency: float = 0.0,
+    says_context: bool = True,
+    ollama: bool = False,
+    fail_on: str | None = None,
 ) -> Iterator[tuple[str, Seen]]:
     """Run the server on 127.0.0.1 for a `with` block: (base URL, what it saw).
 
     `ollama`: speak as Ollama does instead: `owned_by: library`, no context in /v1/models, the
     model's trained context in POST /api/show, and a request's context is its `options.num_ctx`
-    (`n_ctx` when it asks for none; Ollama would cut the prompt silently, this refuses it)."""
-    with serving(_Server(n_ctx, latency, says_context, ollama)) as (url, server):
+    (`n_ctx` when it asks for none; Ollama would cut the prompt silently, this refuses it).
+    `fail_on`: a request whose part holds these words gets HTTP 500."""
+    with serving(_Server(n_ctx, latency, says_context, ollama, fail_on)) as (url, server):
         yield url, server.seen
 
 

@@ -241,3 +241,19 @@ def test_an_article_read_whole_whose_answer_is_cut_is_read_again_in_halves(artic
     assert text.startswith(halves[0]) and text.endswith(halves[1])
     assert len(halves[0]) + len(halves[1]) == len(text)
     assert set(_quote_hits(summary, text).values()) == {1}
+
+
+def test_a_part_that_fails_costs_that_part_and_the_summary_says_which_characters(article):
+    text = article.text[:30_000]
+    marker = "Also on Saturday"  # a sentence of the seed, which comes last in the first round
+    assert marker in text
+    with context_server(8192, fail_on=marker) as (url, seen):
+        summary = _summarizer(url, http_retries=0).summarize(article.__class__(text=text, id="f"))
+    failed = [r for r in seen.requests if r.status == 500]
+    assert failed
+    (warning,) = [w for w in summary.warnings if w.code == "part_failed"]
+    start, end = (int(x) for x in warning.message.split("characters ")[1].split(" ")[0].split("-"))
+    assert marker in text[start:end] and "HTTP 500" in warning.message
+    hits = _quote_hits(summary, text)
+    outside = [q.start for q in find_quotes(text) if not start <= q.start < end]
+    assert outside and all(hits[q] == 1 for q in outside)
