@@ -18,6 +18,7 @@ from long_article import long_article
 from summarizer.api import Summarizer
 from summarizer.article import read_path
 from summarizer.batch import run_batch
+from summarizer.engines.calls import output_budget
 from summarizer.engines.chunking import part_of_message
 from summarizer.engines.llm import build_messages
 from summarizer.errors import ConfigError
@@ -257,3 +258,16 @@ def test_a_part_that_fails_costs_that_part_and_the_summary_says_which_characters
     hits = _quote_hits(summary, text)
     outside = [q.start for q in find_quotes(text) if not start <= q.start < end]
     assert outside and all(hits[q] == 1 for q in outside)
+
+
+def test_short_articles_stay_one_request_after_the_estimate_is_calibrated(article):
+    seed = read_path(SEED)
+    with context_server(8192) as (url, seen):
+        summarizer = _summarizer(url)
+        summarizer.summarize(article.__class__(text=article.text[:20_000], id="calibrates"))
+        assert summarizer.reader.estimator.factor > 1.05
+        before = len(seen.requests)
+        summarizer.summarize(seed)
+    assert len(seen.requests) == before + 1
+    assert seen.requests[-1].body["messages"] == build_messages(seed)
+    assert seen.requests[-1].max_tokens == output_budget(seed.text)  # the output limit sized as before

@@ -161,12 +161,15 @@ class LongReader:
 
     def fixed_tokens(self) -> int:
         """Estimated tokens of what every request carries besides the article: the system
-        prompt (with the part note), the schema and the chat template."""
+        prompt (with the part note), the schema and the chat template (calibrated)."""
+        return int(self._raw_fixed() * self.estimator.factor)
+
+    def _raw_fixed(self) -> int:
         if self._fixed is None:
             raw = prompt("system") + "\n\n" + prompt("part")
             schema = json.dumps(draft_schema(), separators=(",", ":"))
             self._fixed = estimate_tokens(raw) + estimate_tokens(schema) + budgets.TEMPLATE_TOKENS
-        return int(self._fixed * self.estimator.factor)
+        return self._fixed
 
     def server_context(self) -> ServerContext:
         """The context window (once per reader): the user's figure, the server's, or a fallback."""
@@ -230,11 +233,12 @@ class LongReader:
 
     def _needs_parts_check(self, article: Article) -> bool:
         """False for a short article: its request fits any server met here, so it goes as
-        it always has, without asking the server its context."""
+        it always has, without asking the server its context. Decided on the raw estimate
+        (four bytes a token), not the calibrated one, so the same article is always sent the
+        same way, whatever was read before it."""
         if self.config.context_tokens:
             return True
-        tokens = self.estimator.tokens(article.text)
-        need = self.fixed_tokens() + tokens * 3 + 512
+        need = self._raw_fixed() + estimate_tokens(article.text) * 3 + 512
         return need > budgets.UNPROBED_CONTEXT
 
     async def _aread(
