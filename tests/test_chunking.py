@@ -144,10 +144,15 @@ def test_the_budget_keeps_room_for_the_answer_in_proportion_to_the_part():
     assert b.fits_whole(part) and not b.fits_whole(3 * part)
 
 
-def test_the_estimate_only_grows_with_what_servers_count():
+def test_the_estimate_follows_the_largest_count_seen_and_a_refusal_raises_it_for_good():
     estimator = budget.Estimator()
-    estimator.observe(1000, 900)
-    assert estimator.factor == 1.0
+    assert estimator.tokens("x" * 400) == 100  # four bytes a token until a server counts
+    estimator.observe(1000, 690)  # llama.cpp: the schema is a grammar, not prompt tokens
+    assert estimator.factor == pytest.approx(0.69 * 1.05)
     estimator.observe(1000, 1130)
-    assert estimator.factor == pytest.approx(1.13)
-    assert estimator.tokens("x" * 400) == 113
+    estimator.observe(1000, 900)
+    assert estimator.factor == pytest.approx(1.13 * 1.05)
+    assert estimator.tokens("x" * 400) == 119
+    estimator.refused()
+    estimator.observe(1000, 600)
+    assert estimator.factor == pytest.approx(1.13 * 1.05 * 1.25)

@@ -118,8 +118,6 @@ class Reading:
     meta: Meta
     regions: dict[str, tuple[int, int]] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
-    parts: int = 1
-    """Parts read (1 for an article read whole); splits of cut parts included."""
 
 
 @dataclass
@@ -196,7 +194,7 @@ class LongReader:
                 ollama = self._server.ollama if self._server else False
                 self._server = ServerContext(told, "the server's refusal", ollama)
             else:  # the context was known: the estimate ran short, so count more from now on
-                self.estimator.observe(1000, int(1000 * self.estimator.factor * 1.25))
+                self.estimator.refused()
 
     # ------------------------------------------------------------------ entry points
 
@@ -359,7 +357,7 @@ class LongReader:
             )
             for p, error in sorted(run.failures, key=lambda f: (f[0].pass_number, f[0].start))
         ]
-        return Reading(draft, _merged_meta(run.metas), regions, warnings, parts=len(run.drafts))
+        return Reading(draft, _merged_meta(run.metas), regions, warnings)
 
     def _part_request(self, run: _Run, part: Part) -> tuple[PartRequest, int]:
         text = run.article.text
