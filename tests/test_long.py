@@ -137,7 +137,7 @@ def test_context_tokens_override_what_the_server_says(article):
     text = article.text[:30_000]
     with context_server(8192) as (url, seen):
         _summarizer(url, context_tokens=4096).summarize(article.__class__(text=text, id="x"))
-    assert seen.gets == []  # the user's figure: the server is not asked
+    assert seen.gets == ["/v1/models"]  # only asked whether it is Ollama: the figure is the user's
     assert len(seen.requests) > 8
     assert all(r.prompt_tokens + r.max_tokens <= 4096 for r in seen.requests)
 
@@ -271,3 +271,11 @@ def test_short_articles_stay_one_request_after_the_estimate_is_calibrated(articl
     assert len(seen.requests) == before + 1
     assert seen.requests[-1].body["messages"] == build_messages(seed)
     assert seen.requests[-1].max_tokens == output_budget(seed.text)  # the output limit sized as before
+
+
+def test_ollama_is_told_the_users_context_figure_too(article):
+    text = article.text[:20_000]
+    with context_server(2048, ollama=True) as (url, seen):
+        _summarizer(url, context_tokens=6000).summarize(article.__class__(text=text, id="u"))
+    assert {r.body["options"]["num_ctx"] for r in seen.requests} == {6000}
+    assert all(r.status == 200 and r.prompt_tokens + r.max_tokens <= 6000 for r in seen.requests)

@@ -248,6 +248,19 @@ def probe_server(base_url: str, model: str, api_key: str | None, timeout: float 
     return ServerContext(None, "unknown")
 
 
+def is_ollama(base_url: str, model: str, api_key: str | None, timeout: float = 10.0) -> bool:
+    """True when GET /v1/models says the server is Ollama (`owned_by: library`), which must
+    be told its context (`options.num_ctx`) even when the user named the figure."""
+    import httpx2
+
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        with httpx2.Client(timeout=timeout, headers=headers) as client:
+            return _get_models(client, base_url, model)[2]
+    except Exception:
+        return False
+
+
 def _get_json(client: Any, url: str) -> Any:
     try:
         response = client.get(url)

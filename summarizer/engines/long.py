@@ -178,11 +178,13 @@ class LongReader:
 
     def _probe(self) -> ServerContext:
         config = self.engine.config
-        if self.config.context_tokens:
-            return ServerContext(self.config.context_tokens, "--context-tokens")
         if _is_openai(config.base_url):
-            known = budgets.openai_context(config.model)
-            return ServerContext(known, "OpenAI table" if known else "unknown")
+            known = self.config.context_tokens or budgets.openai_context(config.model)
+            source = "--context-tokens" if self.config.context_tokens else "OpenAI table"
+            return ServerContext(known, source if known else "unknown")
+        if self.config.context_tokens:  # the user's figure; the server is asked only if it is Ollama
+            ollama = budgets.is_ollama(config.base_url or "", config.model, config.api_key)
+            return ServerContext(self.config.context_tokens, "--context-tokens", ollama=ollama)
         return budgets.probe_server(config.base_url or "", config.model, config.api_key)
 
     def _learn(self, error: LLMError) -> None:
