@@ -143,7 +143,10 @@ class _Handler(FaultHandler):
         server = self.server
         with server.seen.lock:
             server.seen.gets.append(self.path)
-        if self.path.rstrip("/").endswith("/models") and server.ollama:
+        if self.path.rstrip("/") == "/api/ps" and server.ollama:  # Ollama: loaded models
+            rows = [{"name": "context", "model": "context", "context_length": server.loaded}] if server.loaded else []
+            self._json(200, {"models": rows})
+        elif self.path.rstrip("/").endswith("/models") and server.ollama:
             row = {"id": "context", "object": "model", "owned_by": "library"}
             self._json(200, {"object": "list", "data": [row]})
         elif self.path.rstrip("/").endswith("/models"):
@@ -193,8 +196,6 @@ class _Handler(FaultHandler):
             server.record(seen)
             self._json(500, {"error": {"code": 500, "message": "slot crashed", "type": "server_error"}})
             return
-        if server.ollama:  # Ollama's context is what the request asks for (num_ctx)
-            n_ctx = int((body.get("options") or {}).get("num_ctx") or server.n_ctx)
         if prompt > n_ctx:
             seen.status = 400
             server.record(seen)
@@ -224,9 +225,10 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024
     allow_reuse_address = True
 
-    def __init__(self, n_ctx: int, latency: float, says_context: bool, ollama: bool, fail_on: str | None) -> None:
+    def __init__(self, n_ctx: int, latency: float, says_context: bool, ollama: int | bool, fail_on: str | None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.n_ctx, self.latency, self.says_context, self.ollama = n_ctx, latency, says_context, ollama
+        self.n_ctx, self.latency, self.says_context, self.ollama = n_ctx, latency, says_context, bool(ollama)
+        self.loaded = ollama if ollama is not True and ollama else None
         self.fail_on = fail_on
         self.seen = Seen()
 
@@ -240,14 +242,16 @@ def context_server(
     n_ctx: int = 8192,
     latency: float = 0.0,
     says_context: bool = True,
-    ollama: bool = False,
+    ollama: int | bool = False,
     fail_on: str | None = None,
 ) -> Iterator[tuple[str, Seen]]:
     """Run the server on 127.0.0.1 for a `with` block: (base URL, what it saw).
 
     `ollama`: speak as Ollama does instead: `owned_by: library`, no context in /v1/models, the
-    model's trained context in POST /api/show, and a request's context is its `options.num_ctx`
-    (`n_ctx` when it asks for none; Ollama would cut the prompt silently, this refuses it).
+    model's trained context in POST /api/show, the model as loaded with a context of `ollama`
+    tokens in GET /api/ps (when a number, not True), and a request's context is `n_ctx` (the
+    OpenAI-compatible endpoint ignores `options.num_ctx`; Ollama would cut the prompt
+    silently, this refuses it).
     `fail_on`: a request whose part holds these words gets HTTP 500."""
     with serving(_Server(n_ctx, latency, says_context, ollama, fail_on)) as (url, server):
         yield url, server.seen

@@ -172,15 +172,21 @@ def test_a_second_pass_cuts_elsewhere_and_adds_only_what_the_first_missed(articl
     assert len(double.statements) == len(single.statements)
 
 
-def test_ollama_is_told_the_context_each_request_needs(article):
+def test_ollama_plans_for_its_default_context_and_says_so_in_num_ctx(article):
     text = article.text[:30_000]
-    with context_server(2048, ollama=True) as (url, seen):
+    with context_server(4096, ollama=True) as (url, seen):
         _summarizer(url).summarize(article.__class__(text=text, id="o"))
-    assert "/api/show" in seen.gets
-    asked = {r.body["options"]["num_ctx"] for r in seen.requests}
-    assert asked == {8192}  # one figure: Ollama reloads the model when num_ctx changes
-    assert all(r.status == 200 for r in seen.requests)
-    assert all(r.prompt_tokens + r.max_tokens <= 8192 for r in seen.requests)
+    assert "/api/ps" in seen.gets and "/api/show" in seen.gets
+    assert {r.body["options"]["num_ctx"] for r in seen.requests} == {4096}  # one figure, never varied
+    assert all(r.status == 200 and r.prompt_tokens + r.max_tokens <= 4096 for r in seen.requests)
+
+
+def test_ollama_plans_for_the_context_its_loaded_model_has(article):
+    text = article.text[:30_000]
+    with context_server(8192, ollama=8192) as (url, seen):
+        _summarizer(url).summarize(article.__class__(text=text, id="o8"))
+    assert {r.body["options"]["num_ctx"] for r in seen.requests} == {8192}
+    assert all(r.status == 200 and r.prompt_tokens + r.max_tokens <= 8192 for r in seen.requests)
 
 
 def test_parts_of_a_long_article_share_the_batch_concurrency_limit(article, tmp_path):
@@ -275,7 +281,7 @@ def test_short_articles_stay_one_request_after_the_estimate_is_calibrated(articl
 
 def test_ollama_is_told_the_users_context_figure_too(article):
     text = article.text[:20_000]
-    with context_server(2048, ollama=True) as (url, seen):
+    with context_server(6000, ollama=True) as (url, seen):
         _summarizer(url, context_tokens=6000).summarize(article.__class__(text=text, id="u"))
     assert {r.body["options"]["num_ctx"] for r in seen.requests} == {6000}
     assert all(r.status == 200 and r.prompt_tokens + r.max_tokens <= 6000 for r in seen.requests)

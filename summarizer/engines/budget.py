@@ -8,9 +8,13 @@ of the article, and the answer. The window is read where the server says it:
 * llama.cpp's llama-server: `meta.n_ctx` of its model in GET /v1/models (the context of one
   slot, which is what one request gets), else `n_ctx` in GET /props;
 * vLLM: `max_model_len` of the model in GET /v1/models;
-* Ollama (`owned_by: library`): its default context unless told otherwise; the engine then asks
-  for the context the request needs with `options.num_ctx`, because Ollama silently cuts a
-  prompt that does not fit instead of refusing it;
+* Ollama (`owned_by: library`): the context of the model as loaded (`context_length` in
+  GET /api/ps), else Ollama's default (`OLLAMA_DEFAULT_CONTEXT`), never more than the model was
+  trained for (POST /api/show). Ollama silently cuts a prompt that does not fit instead of
+  refusing it, so the plan must hold. Every request also carries `options.num_ctx` with the
+  planned figure, which asks Ollama for it where the OpenAI-compatible endpoint honours it
+  (its maintainers say it does not: then the server's OLLAMA_CONTEXT_LENGTH rules, and
+  `--context-tokens` should name it);
 * OpenAI: a table of the published context windows;
 * anything else: unknown. The article then goes whole, as it would without this module; a
   server that refuses it as too long (HTTP 400) usually states its context in the message
@@ -36,9 +40,9 @@ from summarizer.engines.calls import estimate_tokens
 
 FALLBACK_CONTEXT = 8192
 """The context assumed for a server that refused a request as too long without saying its own."""
-OLLAMA_DEFAULT_CONTEXT = 8192
-"""The context asked of Ollama through `options.num_ctx` when the user names none: large
-enough for a part of a long article and its answer, small enough for a laptop's memory."""
+OLLAMA_DEFAULT_CONTEXT = 4096
+"""Ollama's default context (with under 24 GiB of VRAM, and on CPU), used when the model is not
+loaded so /api/ps cannot say."""
 UNPROBED_CONTEXT = 4096
 """A request estimated within this many tokens is sent without asking the server its context:
 every server met here (llama.cpp's 4,096 a slot, Ollama's 4,096 default) holds it, and the
@@ -235,16 +239,14 @@ def probe_server(base_url: str, model: str, api_key: str | None, timeout: float 
             if found:
                 return ServerContext(found, source)
             if ollama:
-                shown = _ollama_context(client, _root(base_url), model)
-                tokens = min(shown or OLLAMA_DEFAULT_CONTEXT, OLLAMA_DEFAULT_CONTEXT)
-                return ServerContext(tokens, "Ollama (options.num_ctx)", ollama=True)
+                return _ollama(client, _root(base_url), model)
             props = _get_json(client, _root(base_url) + "/props")
             if (n_ctx := context_from_props(props)) is not None:
                 return ServerContext(n_ctx, "llama.cpp /props n_ctx")
     except Exception:  # a server that cannot be asked is treated as one that does not say
         pass
     if ollama:
-        return ServerContext(OLLAMA_DEFAULT_CONTEXT, "Ollama (options.num_ctx)", ollama=True)
+        return ServerContext(OLLAMA_DEFAULT_CONTEXT, "Ollama's default", ollama=True)
     return ServerContext(None, "unknown")
 
 
@@ -273,7 +275,26 @@ def _get_models(client: Any, base_url: str, model: str) -> tuple[int | None, str
     return context_from_models(_get_json(client, base_url.rstrip("/") + "/models"), model)
 
 
-def _ollama_context(client: Any, root: str, model: str) -> int | None:
+def _ollama(client: Any, root: str, model: str) -> ServerContext:
+    """Ollama's context for `model`: as loaded (/api/ps), else its default, within what the
+    model was trained for (/api/show)."""
+    loaded = _get_json(client, root + "/api/ps")
+    rows = loaded.get("models") if isinstance(loaded, Mapping) else None
+    running = [
+        r["context_length"]
+        for r in rows or []
+        if isinstance(r, Mapping)
+        and model in (r.get("name"), r.get("model"))
+        and _positive_int(r.get("context_length"))
+    ]
+    tokens, source = OLLAMA_DEFAULT_CONTEXT, "Ollama's default"
+    if running:
+        tokens, source = running[0], "Ollama /api/ps context_length"
+    trained = _ollama_trained(client, root, model)
+    return ServerContext(min(tokens, trained) if trained else tokens, source, ollama=True)
+
+
+def _ollama_trained(client: Any, root: str, model: str) -> int | None:
     """The model's trained context from Ollama's POST /api/show (`<arch>.context_length`)."""
     try:
         response = client.post(root + "/api/show", json={"model": model})
