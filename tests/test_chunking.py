@@ -156,3 +156,30 @@ def test_the_estimate_follows_the_largest_count_seen_and_a_refusal_raises_it_for
     estimator.refused()
     estimator.observe(1000, 600)
     assert estimator.factor == pytest.approx(1.13 * 1.05 * 1.25)
+
+
+def _draft(summary: str, *evidence: str, entities=()) -> ArticleExtraction:
+    return ArticleExtraction(
+        summary=summary,
+        entities=list(entities),
+        statements=[StatementDraft(speaker="Varga", content=e, kind="indirect", evidence=[e]) for e in evidence],
+    )
+
+
+def test_merged_drafts_keep_each_items_part_and_later_passes_add_only_what_was_missed():
+    from summarizer.engines.merge import PartDraft, merge_drafts
+    from summarizer.schema import Entity
+
+    varga = Entity(name="Anselm Varga", type="person", aliases=["Varga"])
+    president = Entity(name="Varga", type="other", title="President")
+    drafts = [
+        PartDraft(Part(100, 200, 80, pass_number=2), _draft("", "Seen twice.", "New in pass two.")),
+        PartDraft(Part(0, 120, 0), _draft("First part.", "Seen twice.", entities=[varga])),
+        PartDraft(Part(110, 200, 90, index=1), _draft("Second part.", "Other words.", entities=[president])),
+    ]
+    merged, regions = merge_drafts(drafts)
+    assert [s.content for s in merged.statements] == ["Seen twice.", "Other words.", "New in pass two."]
+    assert regions == {"statements[0]": (0, 120), "statements[1]": (110, 200), "statements[2]": (100, 200)}
+    assert merged.summary == "First part. Second part."
+    (entity,) = merged.entities
+    assert (entity.name, entity.type, entity.title, entity.aliases) == ("Anselm Varga", "person", "President", ["Varga"])

@@ -5,13 +5,15 @@
 * **short** (the request, estimated, fits `budget.UNPROBED_CONTEXT` and no context was named):
   the one-article request of today, byte for byte, without asking the server anything;
 * **fits the server's context** (read once per reader, see `budget`): one request, its
-  output limit kept within what the context leaves (and Ollama told the context it needs);
+  output limit kept within what the context leaves (Ollama's carrying `options.num_ctx`).
+  If its answer is cut at the limit, the article is read again as two halves; if the server
+  refuses it as too long (the context was unknown, or the estimate short), in parts;
 * **longer**: parts planned by `chunking.plan_parts`, read in parallel under the batch's
   concurrency limit (`REQUEST_GATE`), merged by `merge.merge_drafts`. A part whose answer is
   cut at its limit, or that the server refuses as over its context, is split at a sentence
   end and its halves are read again; the article is never sent whole. `passes` > 1 reads the
-  article again with cuts moved by a fraction of a part, keeping only what earlier passes
-  missed.
+  article again, cut a fraction of the way into each first-pass part
+  (`chunking.shifted_parts`), keeping only what earlier passes missed.
 
 A part that fails for good (its server error, or a one-sentence part still cut) costs that
 part, not the article: the summary says which characters went unread (`part_failed`). Only

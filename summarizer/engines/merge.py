@@ -13,7 +13,7 @@ already cited in the same stretch of text is left out before normalization.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from summarizer.engines.chunking import Part
@@ -84,7 +84,7 @@ def _summary(drafts: Sequence[PartDraft]) -> str:
     return " ".join(seen)
 
 
-def merge_entities(entities) -> list[Entity]:
+def merge_entities(entities: Iterable[Entity]) -> list[Entity]:
     """Entities named alike in several parts as one: aliases joined; the first type and
     title that say something kept."""
     merged: dict[str, Entity] = {}
