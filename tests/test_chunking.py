@@ -183,3 +183,14 @@ def test_merged_drafts_keep_each_items_part_and_later_passes_add_only_what_was_m
     assert merged.summary == "First part. Second part."
     (entity,) = merged.entities
     assert (entity.name, entity.type, entity.title, entity.aliases) == ("Anselm Varga", "person", "President", ["Varga"])
+
+
+def test_chinese_text_is_cut_after_its_full_stops_and_not_inside_its_quotes():
+    sentence = "外交部发言人表示，「双方同意继续对话。我们欢迎。」会谈在北京举行。"
+    text = sentence * 200
+    parts = plan_parts(text, 300)
+    assert len(parts) > 5 and parts[-1].end == len(text)
+    quotes = [(q.open_mark, q.outer_end) for q in find_quotes(text)]
+    for part in parts[:-1]:
+        assert text[part.end - 1] in "。」"
+        assert not any(s < part.end < e for s, e in quotes)

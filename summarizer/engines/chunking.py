@@ -26,7 +26,9 @@ from dataclasses import dataclass
 
 from summarizer.normalize.quotes import find_quotes
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[」』）”’]*|\n")
+"""A sentence ends at . ! ? … (and closing marks) before a space, at 。！？ (no space follows
+them in Chinese and Japanese), or at a line break."""
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _SPACE = re.compile(r"\s+")
 
