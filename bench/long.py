@@ -1,6 +1,7 @@
 """A 30,000-word article read in parts against a loopback server with a small context.
 
     python bench/long.py [--words 30000] [--n-ctx 8192] [--latency 0.2] [--concurrency 8] [--passes 1]
+    python bench/long.py --shared --words 6000 --n-ctx 4096   # polnear-dev joined, from ../shared
 
 Starts tests/context_server.py in its own process (a llama.cpp-like server: `n_ctx` tokens of
 context reported in /v1/models, HTTP 400 over it, answers cut at their limit, a fixed latency
@@ -39,7 +40,7 @@ import openai  # noqa: E402,F401
 from long_article import long_article  # noqa: E402
 
 from summarizer.api import Summarizer, _summary  # noqa: E402
-from summarizer.article import read_path  # noqa: E402
+from summarizer.article import Article, read_path  # noqa: E402
 from summarizer.engines.long import REQUEST_GATE  # noqa: E402
 from summarizer.normalize.quotes import find_quotes  # noqa: E402
 
@@ -59,8 +60,28 @@ async def _read(summarizer: Summarizer, article, concurrency: int):
     return summary, read, time.perf_counter() - started - read
 
 
-def run(words: int, n_ctx: int, latency: float, concurrency: int, passes: int) -> dict:
-    article = long_article(words)
+SHARED = ROOT.parent / "shared" / "eval" / "polnear-dev" / "articles"
+
+
+def shared_article(words: int):
+    """polnear-dev's articles joined (read from ../shared at run time, never copied), or None."""
+    paths = sorted(SHARED.glob("*.txt")) if SHARED.is_dir() else []
+    if not paths:
+        return None
+    pieces, count = [], 0
+    for path in paths * (1 + words // 20_000):
+        text = read_path(path).text.strip()
+        pieces.append(text)
+        count += len(text.split())
+        if count >= words:
+            break
+    return Article(text="\n\n".join(pieces), id="polnear-joined")
+
+
+def run(words: int, n_ctx: int, latency: float, concurrency: int, passes: int, shared: bool = False) -> dict:
+    article = shared_article(words) if shared else long_article(words)
+    if article is None:
+        raise SystemExit("../shared/eval/polnear-dev is absent: nothing to read (exit 0)")
     command = [sys.executable, str(ROOT / "tests" / "context_server.py"), "--n-ctx", str(n_ctx)]
     server = subprocess.Popen(
         [*command, "--latency", str(latency)],
@@ -122,8 +143,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--passes", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--shared", action="store_true", help="join polnear-dev's articles from ../shared (read at run time)"
+    )
     args = parser.parse_args()
-    figures = run(args.words, args.n_ctx, args.latency, args.concurrency, args.passes)
+    try:
+        figures = run(args.words, args.n_ctx, args.latency, args.concurrency, args.passes, args.shared)
+    except SystemExit as stop:
+        print(stop)
+        return
     if args.json:
         print(json.dumps(figures, indent=2))
         return

@@ -276,7 +276,7 @@ class LLMBatch:
             model=config.model,
             prompt_version=prompt_version(),
             schema_version=SCHEMA_VERSION,
-            mode=config.mode,
+            mode=config.mode + _passes_tag(self.settings.get("passes")),
             published=article.published.isoformat() if article.published else None,
         )
 
@@ -355,6 +355,15 @@ class LLMBatch:
                 await self.one(article, writer, stats, report)
 
         await asyncio.gather(*(guarded(a) for a in articles))
+
+
+def _passes_tag(passes: Any) -> str:
+    """What `--passes` adds to the cache key: nothing for one pass (keys made before passes
+    existed stay valid), '+passes=N' for more, so a second reading is never served the first's."""
+    from summarizer.engines.long import LongConfig
+
+    n = LongConfig.resolve(passes=passes).passes
+    return f"+passes={n}" if n > 1 else ""
 
 
 def _part_progress(stats: BatchStats, report: Report) -> Callable[[int, int], None]:

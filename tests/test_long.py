@@ -285,3 +285,23 @@ def test_ollama_is_told_the_users_context_figure_too(article):
         _summarizer(url, context_tokens=6000).summarize(article.__class__(text=text, id="u"))
     assert {r.body["options"]["num_ctx"] for r in seen.requests} == {6000}
     assert all(r.status == 200 and r.prompt_tokens + r.max_tokens <= 6000 for r in seen.requests)
+
+
+def test_the_cache_never_serves_a_one_pass_summary_to_a_two_pass_run(article, tmp_path):
+    from summarizer.cache import Cache
+
+    path = tmp_path / "long.txt"
+    path.write_text(article.text[:20_000], encoding="utf-8")
+    cache = Cache(tmp_path / "cache.sqlite3")
+    settings = {"base_url": "", "api_key": "sk-test-long-0123456789", "model": "context", "mode": "json_schema"}
+    with context_server(8192) as (url, seen):
+        settings["base_url"] = url
+        for passes, output in ((1, "one.jsonl"), (1, "again.jsonl"), (2, "two.jsonl")):
+            before = len(seen.requests)
+            stats = run_batch(
+                [str(path)], tmp_path / output, engine="llm", settings={**settings, "passes": passes},
+                cache=cache, progress=False,
+            )
+            assert stats.done == 1
+            made = len(seen.requests) - before
+            assert (made == 0) == (output == "again.jsonl"), (output, made)
