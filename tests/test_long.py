@@ -21,7 +21,7 @@ from summarizer.batch import run_batch
 from summarizer.engines.calls import output_budget
 from summarizer.engines.chunking import part_of_message
 from summarizer.engines.llm import build_messages
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, ContextLimitError
 from summarizer.normalize.quotes import find_quotes
 
 
@@ -305,3 +305,22 @@ def test_the_cache_never_serves_a_one_pass_summary_to_a_two_pass_run(article, tm
             assert stats.done == 1
             made = len(seen.requests) - before
             assert (made == 0) == (output == "again.jsonl"), (output, made)
+
+
+def test_a_short_article_refused_by_a_context_too_small_for_any_plan_keeps_the_servers_error(seed_text):
+    seed = read_path(SEED)
+    with context_server(2048) as (url, seen), pytest.raises(ContextLimitError, match="2048 tokens"):
+        _summarizer(url).summarize(seed)
+    (only,) = seen.requests  # sent as before, once: nothing smaller holds the instructions
+    assert only.status == 400 and part_of_message(only.user) == seed_text
+
+
+def test_a_short_articles_answer_cut_by_the_end_of_the_context_is_read_again_in_parts(seed_text):
+    seed = read_path(SEED)
+    with context_server(3072) as (url, seen):
+        summary = _summarizer(url).summarize(seed)
+    first = seen.requests[0]
+    assert first.finish_reason == "length" and part_of_message(first.user) == seed_text
+    assert first.prompt_tokens + first.max_tokens > 3072  # the answer ran into the context's end
+    assert all(r.finish_reason == "stop" for r in seen.requests[1:])
+    assert set(_quote_hits(summary, seed.text).values()) == {1}

@@ -200,6 +200,28 @@ class LongReader:
             else:  # the context was known: the estimate ran short, so count more from now on
                 self.estimator.refused()
 
+    def _after_short_refusal(self, error: LLMError, article: Article) -> None:
+        """A short article refused as over the context (a small context, or vLLM counting the
+        output limit in it), or whose answer ran into the end of the context: learn the
+        context and go on planning. Re-raise the error when it says nothing of the context (an
+        answer cut at the output limit itself) or when the context cannot hold even the
+        instructions and a few sentences."""
+        if isinstance(error, OutputLimitError):
+            usage = error.usage if isinstance(error.usage, Usage) else Usage()
+            limit = output_budget(article.text, self.engine.config.max_output_tokens)
+            if not 0 < usage.completion_tokens < limit or error.requests != 1:
+                raise error
+            with self._probe_lock:  # the answer stopped where the context ended
+                self._server = ServerContext(
+                    usage.prompt_tokens + usage.completion_tokens, "the end of a cut answer"
+                )
+        else:
+            self._learn(error)
+        try:
+            self._budget(self.server_context())
+        except ConfigError:
+            raise error from None
+
     # ------------------------------------------------------------------ entry points
 
     def read(self, article: Article) -> Reading:
@@ -210,12 +232,18 @@ class LongReader:
                 return await asyncio.to_thread(self.engine.extract, article, request)
 
             whole = lambda: asyncio.to_thread(self.engine.extract, article)  # noqa: E731
-            return await self._aread(article, one, whole=whole)
+            return await self._aread(article, one, whole=whole, refused=refused)
 
+        refused = False
         if not self._needs_parts_check(article):
-            draft, meta = self.engine.extract(article)
-            self._calibrate(meta, build_messages(article))
-            return Reading(draft, meta)
+            try:
+                draft, meta = self.engine.extract(article)
+            except (ContextLimitError, OutputLimitError) as exc:
+                self._after_short_refusal(exc, article)
+                refused = True
+            else:
+                self._calibrate(meta, build_messages(article))
+                return Reading(draft, meta)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -248,13 +276,18 @@ class LongReader:
         article: Article,
         read: Callable[[PartRequest], Awaitable[tuple[ArticleExtraction, Meta]]],
         whole: Callable[[], Awaitable[tuple[ArticleExtraction, Meta]]],
+        refused: bool = False,
     ) -> Reading:
         gate = REQUEST_GATE.get() or asyncio.Semaphore(self.config.concurrency)
-        if not self._needs_parts_check(article):
-            async with gate:
-                draft, meta = await whole()
-            self._calibrate(meta, build_messages(article))
-            return Reading(draft, meta)
+        if not refused and not self._needs_parts_check(article):
+            try:
+                async with gate:
+                    draft, meta = await whole()
+            except (ContextLimitError, OutputLimitError) as exc:
+                self._after_short_refusal(exc, article)
+            else:
+                self._calibrate(meta, build_messages(article))
+                return Reading(draft, meta)
         server = await asyncio.to_thread(self.server_context)
         tokens = self.estimator.tokens(article.text)
         if server.tokens is None or self._budget(server).fits_whole(tokens):
