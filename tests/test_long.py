@@ -324,3 +324,10 @@ def test_a_short_articles_answer_cut_by_the_end_of_the_context_is_read_again_in_
     assert first.prompt_tokens + first.max_tokens > 3072  # the answer ran into the context's end
     assert all(r.finish_reason == "stop" for r in seen.requests[1:])
     assert set(_quote_hits(summary, seed.text).values()) == {1}
+
+
+def test_the_usage_of_a_summary_counts_the_failed_first_request_too(seed_text):
+    with context_server(3072) as (url, seen):
+        summary = _summarizer(url).summarize(read_path(SEED))
+    assert seen.requests[0].finish_reason == "length"
+    assert summary.meta.usage.prompt_tokens == sum(r.prompt_tokens for r in seen.requests)

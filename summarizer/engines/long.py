@@ -232,15 +232,15 @@ class LongReader:
                 return await asyncio.to_thread(self.engine.extract, article, request)
 
             whole = lambda: asyncio.to_thread(self.engine.extract, article)  # noqa: E731
-            return await self._aread(article, one, whole=whole, refused=refused)
+            return await self._aread(article, one, whole=whole, refused=refused, spent=spent)
 
-        refused = False
+        refused, spent = False, []
         if not self._needs_parts_check(article):
             try:
                 draft, meta = self.engine.extract(article)
             except (ContextLimitError, OutputLimitError) as exc:
                 self._after_short_refusal(exc, article)
-                refused = True
+                refused, spent = True, [_failed_meta(exc)]
             else:
                 self._calibrate(meta, build_messages(article))
                 return Reading(draft, meta)
@@ -277,14 +277,17 @@ class LongReader:
         read: Callable[[PartRequest], Awaitable[tuple[ArticleExtraction, Meta]]],
         whole: Callable[[], Awaitable[tuple[ArticleExtraction, Meta]]],
         refused: bool = False,
+        spent: list[Meta] | None = None,
     ) -> Reading:
         gate = REQUEST_GATE.get() or asyncio.Semaphore(self.config.concurrency)
+        spent = list(spent or [])  # what failed requests before the parts cost: billed too
         if not refused and not self._needs_parts_check(article):
             try:
                 async with gate:
                     draft, meta = await whole()
             except (ContextLimitError, OutputLimitError) as exc:
                 self._after_short_refusal(exc, article)
+                spent.append(_failed_meta(exc))
             else:
                 self._calibrate(meta, build_messages(article))
                 return Reading(draft, meta)
@@ -298,14 +301,17 @@ class LongReader:
                 self._calibrate(meta, build_messages(article))
                 return Reading(draft, meta)
             except ContextLimitError as exc:  # the estimate was short: read in parts after all
-                self._learn(exc)
+                self._after_short_refusal(exc, article)
                 server = self.server_context()
-            except OutputLimitError:  # the answer outgrew its limit: read the two halves
+                spent.append(_failed_meta(exc))
+            except OutputLimitError as exc:  # the answer outgrew its limit: read the two halves
                 halves = split_part(article.text, Part(0, len(article.text), 0))
                 if halves is None:
                     raise
-                return await self._read_parts(article, self._budget(server), server, read, gate, halves)
-        return await self._read_parts(article, self._budget(server), server, read, gate)
+                spent.append(_failed_meta(exc))
+                budget = self._budget(server)
+                return await self._read_parts(article, budget, server, read, gate, spent, halves)
+        return await self._read_parts(article, self._budget(server), server, read, gate, spent)
 
     def _budget(self, server: ServerContext) -> Budget:
         """The shares of a request for this server; a context too small to hold the prompt,
@@ -353,13 +359,15 @@ class LongReader:
         server: ServerContext,
         read: Callable[[PartRequest], Awaitable[tuple[ArticleExtraction, Meta]]],
         gate: asyncio.Semaphore,
+        spent: list[Meta],
         halves: list[Part] | None = None,
     ) -> Reading:
         """Plan the parts (or read `halves`, an article read whole whose answer was cut), read
-        them all at once under `gate`, and merge what they gave."""
+        them all at once under `gate`, and merge what they gave; `spent` is what the requests
+        before them cost."""
         text = article.text
         cuts = Cuts.of(text)
-        run = _Run(article, budget, server, cuts, read, gate)
+        run = _Run(article, budget, server, cuts, read, gate, metas=list(spent))
         tokens_per_byte = 0.25 * self.estimator.factor
         first = halves or plan_parts(
             text,
@@ -396,7 +404,9 @@ class LongReader:
         ]
         return Reading(draft, _merged_meta(run.metas), regions, warnings)
 
-    def _part_request(self, run: _Run, part: Part) -> tuple[PartRequest, int]:
+    def _part_request(self, run: _Run, part: Part) -> PartRequest:
+        """The request for one part: the usual system prompt and the part note after it, the
+        part (and its context) as the user turn, an output limit within the context."""
         text = run.article.text
         system = build_messages(run.article)[0]["content"] + "\n\n" + prompt("part")
         user = part_user_message(text, part)
@@ -404,16 +414,15 @@ class LongReader:
         prompt_tokens = self.fixed_tokens() + self.estimator.tokens(user)
         wanted = output_budget(text[part.start : part.end], self.engine.config.max_output_tokens)
         max_tokens = min(wanted, run.budget.answer_room(prompt_tokens))
-        request = PartRequest(
+        return PartRequest(
             messages=messages,
             ground=text[part.start : part.end],
             max_tokens=max_tokens,
             extra_body=self._extra(run.server),
         )
-        return request, prompt_tokens
 
     async def _read_part(self, run: _Run, part: Part) -> None:
-        request, _ = self._part_request(run, part)
+        request = self._part_request(run, part)
         try:
             async with run.gate:
                 draft, meta = await run.read(request)
