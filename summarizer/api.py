@@ -125,8 +125,10 @@ def summarize(
     or rules.
 
     `settings` are those of `LLMConfig.resolve`: model, base_url, api_key, mode, max_retries,
-    http_retries, timeout; unset ones come from the environment (OPENAI_API_KEY,
-    OPENAI_BASE_URL, SUMMARIZER_MODEL, SUMMARIZER_MODE).
+    http_retries, timeout; and `context_tokens` / `passes` for long articles, which are read
+    in parts that fit the server's context (`engines/long.py`). Unset ones come from the
+    environment (OPENAI_API_KEY, OPENAI_BASE_URL, SUMMARIZER_MODEL, SUMMARIZER_MODE,
+    SUMMARIZER_CONTEXT_TOKENS, SUMMARIZER_PASSES).
 
     Raises `InputError` for an unreadable article, `ConfigError` when no model is configured,
     `AuthenticationError` / `ServerError` / `LLMError` when the model's server fails.
