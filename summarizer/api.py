@@ -59,14 +59,18 @@ class Summarizer:
 
     def __init__(self, config: LLMConfig | None = None, *, engine: str = "auto", **settings: Any) -> None:
         """`engine` is auto or a registered engine (llm, rules). For the LLM: `config`, or the
-        settings of `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...)."""
+        settings of `LLMConfig.resolve` (model, base_url, api_key, mode, max_retries...), and
+        `context_tokens` / `passes` for long articles (`LongConfig.resolve`)."""
         if config is not None:
             settings = {**settings, "config": config}
             engine = "llm"
+        reader_settings = {k: settings.pop(k) for k in engines.READER_SETTINGS if k in settings}
         self.engine_name = choose_engine(engine, settings)
         self._spec = engines.spec(self.engine_name)
         self.engine: engines.Engine = self._spec.build(settings)
         self.config: LLMConfig | None = getattr(self.engine, "config", None)
+        self.reader: Any = self._spec.reader(self.engine, reader_settings) if self._spec.reader else None
+        """Reads an article in parts that fit the model's context (the LLM's `LongReader`)."""
 
     def describe(self) -> str:
         """One line saying which engine reads the articles, for the CLI's stderr."""
@@ -75,14 +79,26 @@ class Summarizer:
     def summarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
         """Summarize one article (blocking)."""
         art = as_article(article, **article_fields)
+        if self.reader is not None:
+            return _summary(art, self.reader.read(art))
         draft, meta = self.engine.extract(art)
         return normalize(art, draft, meta)
 
     async def asummarize(self, article: str | Article, **article_fields: Any) -> ArticleSummary:
         """Summarize one article (asyncio): many can run at once on one Summarizer."""
         art = as_article(article, **article_fields)
+        if self.reader is not None:
+            return _summary(art, await self.reader.aread(art))
         draft, meta = await self.engine.aextract(art)
         return normalize(art, draft, meta)
+
+
+def _summary(article: Article, reading: Any) -> ArticleSummary:
+    """Normalize what was read in parts: items grounded in the part each was read from."""
+    summary = normalize(article, reading.draft, reading.meta, reading.regions)
+    if reading.warnings:
+        summary = summary.model_copy(update={"warnings": [*summary.warnings, *reading.warnings]})
+    return summary
 
 
 def summarize(
@@ -100,10 +116,12 @@ def summarize(
     or rules.
 
     `settings` are those of `LLMConfig.resolve`: model, base_url, api_key, mode, max_retries,
-    http_retries, timeout (seconds for the whole article, retries included), max_output_tokens,
-    strict; unset ones come from the environment (OPENAI_API_KEY, OPENAI_BASE_URL,
-    SUMMARIZER_MODEL, SUMMARIZER_MODE, SUMMARIZER_TIMEOUT, SUMMARIZER_MAX_OUTPUT_TOKENS,
-    SUMMARIZER_STRICT).
+    http_retries, timeout (seconds for each request's article or part, retries included),
+    max_output_tokens, strict; and `context_tokens` / `passes` for long articles, which are read
+    in parts that fit the server's context (`engines/long.py`). Unset ones come from the
+    environment (OPENAI_API_KEY, OPENAI_BASE_URL, SUMMARIZER_MODEL, SUMMARIZER_MODE,
+    SUMMARIZER_TIMEOUT, SUMMARIZER_MAX_OUTPUT_TOKENS, SUMMARIZER_STRICT,
+    SUMMARIZER_CONTEXT_TOKENS, SUMMARIZER_PASSES).
 
     Raises `InputError` for an unreadable article, `ConfigError` when no model is configured,
     `AuthenticationError` / `ServerError` (`ContextLimitError`, `DeadlineError`) /

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from summarizer.article import MAX_BYTES, Article, decode, from_mapping, parse_json, read_path
 from summarizer.batch_output import done_ids, open_output
 from summarizer.credentials import redact
+from summarizer.engines.long import LONG_SETTINGS, PROGRESS, REQUEST_GATE
 from summarizer.errors import ConfigError, InputError, SummarizerError
 
 __all__ = ["BatchInterrupted", "BatchStats", "Failure", "done_ids", "iter_inputs", "run_batch"]
@@ -58,6 +59,9 @@ class BatchStats:
     cached: int = 0
     tokens: int = 0
     warnings: list[str] = field(default_factory=list)
+    parts: int = 0
+    """Parts of long articles planned so far (an article read whole counts none)."""
+    parts_done: int = 0
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -282,7 +286,9 @@ class LLMBatch:
         from summarizer.resources import prompt_version
         from summarizer.schema import SCHEMA_VERSION
 
-        config = self._config or LLMConfig.resolve(**self.settings)
+        config = self._config or LLMConfig.resolve(
+            **{k: v for k, v in self.settings.items() if k not in LONG_SETTINGS}
+        )
         self._config = config
         return cache_key(
             text_sha256=article.sha256,
@@ -290,7 +296,7 @@ class LLMBatch:
             model=config.model,
             prompt_version=prompt_version(),
             schema_version=SCHEMA_VERSION,
-            mode=config.mode,
+            mode=config.mode + _passes_tag(self.settings.get("passes")),
             published=article.published.isoformat() if article.published else None,
             options={"strict": config.strict, "max_output_tokens": config.max_output_tokens},
         )
@@ -306,6 +312,7 @@ class LLMBatch:
             return
         started = time.perf_counter()
         model = self._config.model if self._config else self.settings.get("model")
+        PROGRESS.set(_part_progress(stats, report))
         try:
             summary = await self.summarizer().asummarize(article)
         except SummarizerError as exc:
@@ -375,12 +382,35 @@ class LLMBatch:
         self, articles: list[Article], writer: Writer, stats: BatchStats, report: Report
     ) -> None:
         gate = asyncio.Semaphore(max(1, self.concurrency))
+        REQUEST_GATE.set(asyncio.Semaphore(max(1, self.concurrency)))  # parts share the limit
 
         async def guarded(article: Article) -> None:
             async with gate:
                 await self.one(article, writer, stats, report)
 
         await asyncio.gather(*(guarded(a) for a in articles))
+
+
+def _passes_tag(passes: Any) -> str:
+    """What `--passes` adds to the cache key: nothing for one pass (keys made before passes
+    existed stay valid), '+passes=N' for more, so a second reading is never served the first's."""
+    from summarizer.engines.long import LongConfig
+
+    n = LongConfig.resolve(passes=passes).passes
+    return f"+passes={n}" if n > 1 else ""
+
+
+def _part_progress(stats: BatchStats, report: Report) -> Callable[[int, int], None]:
+    """A hook for one article's parts: the batch's part counters follow it."""
+    seen = [0, 0]
+
+    def hook(done: int, planned: int) -> None:
+        stats.parts_done += done - seen[0]
+        stats.parts += planned - seen[1]
+        seen[:] = [done, planned]
+        report(stats)
+
+    return hook
 
 
 def _with_article(summary_json: str, article: Article) -> str:
@@ -422,17 +452,21 @@ def progress_reporter(stats: BatchStats, *, enabled: bool | None = None) -> tupl
         TextColumn("failed {task.fields[failed]}"),
         TextColumn("cached {task.fields[cached]}"),
         TextColumn("tokens {task.fields[tokens]:,}"),
+        TextColumn("{task.fields[parts]}"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=False,
     )
-    task = progress.add_task("batch", total=stats.total, failed=0, cached=0, tokens=0)
+    task = progress.add_task("batch", total=stats.total, failed=0, cached=0, tokens=0, parts="")
     progress.start()
 
     def update(s: BatchStats) -> None:
-        progress.update(task, completed=s.done + s.failed, failed=s.failed, cached=s.cached, tokens=s.tokens)
+        parts = f"parts {s.parts_done}/{s.parts}" if s.parts else ""
+        progress.update(
+            task, completed=s.done + s.failed, failed=s.failed, cached=s.cached, tokens=s.tokens, parts=parts
+        )
 
     return update, progress.stop
 

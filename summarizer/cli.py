@@ -78,6 +78,28 @@ StrictOption = Annotated[
 ]
 
 
+ContextTokensOption = Annotated[
+    int | None,
+    typer.Option(
+        "--context-tokens",
+        min=512,
+        help="The server's context window in tokens; longer articles are read in parts "
+        "(env SUMMARIZER_CONTEXT_TOKENS; default: what the server reports).",
+        show_default=False,
+    ),
+]
+PassesOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        max=5,
+        help="Readings of a long article, cuts moved each time; later ones add what earlier "
+        "ones missed (env SUMMARIZER_PASSES; default 1).",
+        show_default=False,
+    ),
+]
+
+
 class EngineChoice(str, Enum):
     auto = "auto"
     llm = "llm"
@@ -160,6 +182,8 @@ def summarize(
     timeout: TimeoutOption = None,
     max_output_tokens: MaxOutputOption = None,
     strict: StrictOption = None,
+    context_tokens: ContextTokensOption = None,
+    passes: PassesOption = None,
 ) -> None:
     """Summarize one article into grounded meetings, statements and allegations."""
     from summarizer.api import Summarizer, as_article
@@ -181,6 +205,8 @@ def summarize(
             timeout=timeout,
             max_output_tokens=max_output_tokens,
             strict=strict,
+            context_tokens=context_tokens,
+            passes=passes,
         )
         summary = summarizer.summarize(article)
         if engine is EngineChoice.auto:
@@ -267,6 +293,8 @@ def batch_run(
     timeout: TimeoutOption = None,
     max_output_tokens: MaxOutputOption = None,
     strict: StrictOption = None,
+    context_tokens: ContextTokensOption = None,
+    passes: PassesOption = None,
     progress: Annotated[
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
@@ -293,8 +321,11 @@ def batch_run(
         store = None
         if chosen == "llm":
             from summarizer.engines.llm import LLMConfig
+            from summarizer.engines.long import LongConfig
 
             LLMConfig.resolve(**settings)  # fail now, once, when no model is configured
+            LongConfig.resolve(context_tokens=context_tokens, passes=passes)
+            settings.update(context_tokens=context_tokens, passes=passes)
             if not no_cache:
                 from summarizer.cache import Cache
 

@@ -307,11 +307,18 @@ class _Server(ThreadingHTTPServer):
 @contextmanager
 def fault_server() -> Iterator[tuple[str, Seen]]:
     """Run the fault server on 127.0.0.1 for a `with` block: (base URL, what it saw)."""
-    server = _Server()
+    with serving(_Server()) as (url, server):
+        yield url, server.seen
+
+
+@contextmanager
+def serving(server: ThreadingHTTPServer) -> Iterator[tuple[str, Any]]:
+    """Serve `server` (bound to a loopback port) in a thread for a `with` block: (its /v1 URL,
+    the server)."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", server.seen
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", server
     finally:
         server.shutdown()
         server.server_close()

@@ -7,9 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from summarizer.engines.base import Engine, EngineSpec, Settings, choose, engine_names, register, spec
+from summarizer.engines.base import (
+    READER_SETTINGS,
+    Engine,
+    EngineSpec,
+    Settings,
+    choose,
+    engine_names,
+    register,
+    spec,
+)
 
-__all__ = ["Engine", "EngineSpec", "choose", "engine_names", "register", "spec"]
+__all__ = ["READER_SETTINGS", "Engine", "EngineSpec", "choose", "engine_names", "register", "spec"]
 
 
 def _build_llm(settings: Settings) -> Engine:
@@ -37,13 +46,19 @@ def _describe_llm(engine: Any) -> str:
     return f"engine: llm ({config.model} at {where})"
 
 
+def _long_reader(engine: Any, settings: Settings) -> Any:
+    from summarizer.engines.long import LongConfig, LongReader
+
+    return LongReader(engine, LongConfig.resolve(**settings))
+
+
 def _build_rules(settings: Settings) -> Engine:
     from summarizer.engines.rules import RulesEngine
 
     return RulesEngine()
 
 
-register(EngineSpec("llm", _build_llm, _llm_configured, _describe_llm, priority=10))
+register(EngineSpec("llm", _build_llm, _llm_configured, _describe_llm, priority=10, reader=_long_reader))
 register(
     EngineSpec(
         "rules",

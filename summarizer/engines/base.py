@@ -55,6 +55,14 @@ class EngineSpec:
     """One line for stderr: which engine reads the articles, and where."""
     priority: int = 0
     """`auto` takes the configured engine of highest priority."""
+    reader: Callable[[Engine, Settings], Any] | None = None
+    """Optional: builds a reader around the engine for articles longer than one request
+    (`read(article)` / `aread(article)` giving a draft, its meta, the parts' regions and
+    warnings), from the settings named in `READER_SETTINGS`."""
+
+
+READER_SETTINGS = ("context_tokens", "passes")
+"""Settings that go to an engine's reader, not to the engine itself."""
 
 
 _REGISTRY: dict[str, EngineSpec] = {}

@@ -208,6 +208,20 @@ def _memoize_async_validator_check() -> None:
     async_validators.reject_async_validators = memoized
 
 
+@dataclass(frozen=True)
+class PartRequest:
+    """What differs when a request carries less than the whole article, or other bounds: the
+    seam the long-article reader (`engines/long.py`) uses. Without one, a request is exactly
+    the one-article request."""
+
+    messages: list[dict[str, str]]
+    ground: str
+    """The text the draft's evidence must be found in while the model answers (the part)."""
+    max_tokens: int
+    extra_body: dict[str, Any] | None = None
+    """Server-specific fields (Ollama's `options.num_ctx`)."""
+
+
 class LLMEngine:
     """Reads articles with one configured model. Build once, call for many articles.
 
@@ -273,21 +287,25 @@ class LLMEngine:
 
     # ------------------------------------------------------------------ calls
 
-    def _request(self, article: Article) -> dict[str, Any]:
-        return {
+    def _request(self, article: Article, part: PartRequest | None = None) -> dict[str, Any]:
+        request = {
             "model": self.config.model,
-            "messages": build_messages(article),
+            "messages": part.messages if part else build_messages(article),
             "response_model": self._response_model,
             "max_retries": self.config.max_retries,
             "temperature": 0,
         }
+        if part is not None and part.extra_body:
+            request["extra_body"] = part.extra_body
+        return request
 
-    def new_call(self, article: Article) -> Call:
+    def new_call(self, article: Article, part: PartRequest | None = None) -> Call:
         """The bounds of one article's requests: deadline, retries, output limit, strictness."""
+        limit = part.max_tokens if part else output_budget(article.text, self.config.max_output_tokens)
         return Call(
             timeout=self.config.timeout,
             http_retries=self.config.http_retries,
-            max_tokens=output_budget(article.text, self.config.max_output_tokens),
+            max_tokens=limit,
             max_tokens_key="max_completion_tokens" if _is_openai(self.config.base_url) else "max_tokens",
             strict=self.config.strict,
         )
@@ -317,30 +335,34 @@ class LLMEngine:
         kind = instructor.AsyncInstructor if is_async else instructor.Instructor
         return kind(client=raw, create=create, mode=mode)
 
-    def extract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
-        """Ask the model for the draft of one article (blocking)."""
-        call = self.new_call(article)
+    def extract(
+        self, article: Article, part: PartRequest | None = None
+    ) -> tuple[ArticleExtraction, Meta]:
+        """Ask the model for the draft of one article (blocking); `part` sends only part of it."""
+        call = self.new_call(article, part)
         client = self._client(self._openai, call)
         try:
-            with grounding_context(article.text), call.scope():
-                draft = client.chat.completions.create(**self._request(article))
+            with grounding_context(part.ground if part else article.text), call.scope():
+                draft = client.chat.completions.create(**self._request(article, part))
         except Exception as exc:
             draft = self._recover(exc, call)  # outside the context: the last answer is read leniently
         return draft, self._meta(call)
 
-    async def aextract(self, article: Article) -> tuple[ArticleExtraction, Meta]:
-        """Ask the model for the draft of one article (asyncio)."""
+    async def aextract(
+        self, article: Article, part: PartRequest | None = None
+    ) -> tuple[ArticleExtraction, Meta]:
+        """Ask the model for the draft of one article (asyncio); `part` sends only part of it."""
         if self._aopenai is None:
             import openai
 
             self._aopenai = openai.AsyncOpenAI(
                 **self._async_kwargs, http_client=_http_client(self.config, sync=False)
             )
-        call = self.new_call(article)
+        call = self.new_call(article, part)
         client = self._client(self._aopenai, call)
         try:
-            with grounding_context(article.text), call.scope():
-                draft = await client.chat.completions.create(**self._request(article))
+            with grounding_context(part.ground if part else article.text), call.scope():
+                draft = await client.chat.completions.create(**self._request(article, part))
         except Exception as exc:
             draft = self._recover(exc, call)  # outside the context: the last answer is read leniently
         return draft, self._meta(call)

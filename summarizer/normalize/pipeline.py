@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from summarizer.article import Article
@@ -61,12 +61,14 @@ def _clip(s: str, n: int = 80) -> str:
 class _Grounder:
     """The per-article state of normalization: the index, the quotes, what each passage claimed."""
 
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, regions: Mapping[str, tuple[int, int]] | None = None) -> None:
         self.text = article.text
         self.index = ArticleIndex(article.text)
         self.quotes = find_quotes(article.text)
         self.warnings: list[Issue] = []
         self._taken: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.regions = regions or {}
+        self._region_index: dict[tuple[int, int], ArticleIndex] = {}
 
     def warn(self, code: str, message: str, item: str | None = None) -> None:
         self.warnings.append(Issue(code=code, message=message, item=item))
@@ -76,9 +78,18 @@ class _Grounder:
     def evidence(self, kind: str, passages: Sequence[str], label: str) -> list[Evidence]:
         """Align each passage; the nth item of a kind citing repeated words gets the nth occurrence."""
         found: list[Evidence] = []
+        region = self.regions.get(label)
         for passage in passages:
             taken = self._taken[(kind, normalize_text(passage))]
-            alignment = self.index.align(passage, taken=taken)
+            alignment = self._align(passage, taken, region)
+            if alignment is None and region is not None and self.index.align(passage) is not None:
+                self.warn(
+                    "evidence_outside_part",
+                    f"evidence outside the part of the article this item was read from (the "
+                    f"context sent with it), dropped: {_clip(passage)!r}",
+                    label,
+                )
+                continue
             if alignment is None:
                 self.warn(
                     "ungrounded_evidence",
@@ -102,6 +113,21 @@ class _Grounder:
                 "ungrounded_item", "no evidence for this item is in the article; the item was dropped", label
             )
         return found
+
+    def _align(self, passage: str, taken: set[int], region: tuple[int, int] | None) -> Alignment | None:
+        """The passage in the whole article, or only inside `region` when the item was read
+        from that part of it: a long article repeats sentences, and the nth-occurrence rule
+        alone would give a later part's item an earlier part's words."""
+        if region is None:
+            return self.index.align(passage, taken=taken)
+        index = self._region_index.get(region)
+        if index is None:
+            index = self._region_index[region] = ArticleIndex(self.text[region[0] : region[1]])
+        shift = region[0]
+        local = index.align(passage, taken={t - shift for t in taken if region[0] <= t < region[1]})
+        if local is None:
+            return None
+        return Alignment(local.start + shift, local.end + shift, local.status)
 
     # ------------------------------------------------------------------ statements
 
@@ -299,9 +325,19 @@ def _labelled(items: Sequence[Any], kind: str, build: Callable[[Any, str], Any])
     return [(label, item) for i, d in enumerate(items) if (item := build(d, label := f"{kind}[{i}]"))]
 
 
-def normalize(article: Article, draft: ArticleExtraction, meta: Meta) -> ArticleSummary:
-    """Ground, classify, date, name and deduplicate every item of `draft` in `article.text`."""
-    g = _Grounder(article)
+def normalize(
+    article: Article,
+    draft: ArticleExtraction,
+    meta: Meta,
+    regions: Mapping[str, tuple[int, int]] | None = None,
+) -> ArticleSummary:
+    """Ground, classify, date, name and deduplicate every item of `draft` in `article.text`.
+
+    `regions` maps an item's label ('statements[3]') to the part of the article it was read
+    from (a long article is read in parts): its evidence is then grounded inside that part
+    only. Items without a region are grounded in the whole article.
+    """
+    g = _Grounder(article, regions)
     for rejection in draft.rejected:
         if rejection.dropped:
             g.warn(
