@@ -42,10 +42,14 @@ class NameCheck:
 
     index: ArticleIndex
     _words: set[str] = field(init=False)
+    _norm: str = field(init=False)
     _seen: dict[str, bool] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        self._words = set(_WORD.findall(self.index.norm))
+        # `normalize_text` builds the same string as the index's offset-mapped `norm`, without the
+        # per-character map (a Python loop): names need no offsets
+        self._norm = normalize_text(self.index.text)
+        self._words = set(_WORD.findall(self._norm))
 
     def mentioned(self, name: str | None) -> bool:
         """Whether the article uses `name` (as a whole, or every word of it)."""
@@ -57,7 +61,7 @@ class NameCheck:
             words = _WORD.findall(norm)
             # the word test first: it is a set look-up, where the substring test scans the text
             hit = bool(norm) and (
-                (bool(words) and all(w in self._words for w in words)) or norm in self.index.norm
+                (bool(words) and all(w in self._words for w in words)) or norm in self._norm
             )
             self._seen[name] = hit
         return hit
