@@ -70,7 +70,9 @@ def test_sat_down_with_and_summoned_are_verbs_of_meeting():
 
 
 def test_a_pronoun_object_is_the_person_named_before_and_not_the_subject():
-    text = "Ambassador Irene Cole landed in Mandalay. Senator Hal Brody met with her and other Burmese leaders."
+    text = (
+        "Ambassador Irene Cole landed in Mandalay. Senator Hal Brody met with her and other Burmese leaders."
+    )
     assert meetings(text) == [sorted(["Hal Brody", "Irene Cole", "other Burmese leaders"])]
 
 
@@ -83,7 +85,9 @@ def test_a_country_named_in_a_person_like_phrase_stays_a_country():
 
 
 def test_planned_meetings_told_with_a_noun_are_not_meetings():
-    assert meetings("Governor Lena Marsh said her planned meeting with Mayor Tobias Quill is next week.") == []
+    assert (
+        meetings("Governor Lena Marsh said her planned meeting with Mayor Tobias Quill is next week.") == []
+    )
 
 
 # --------------------------------------------------------------------------- allegations
@@ -108,6 +112,14 @@ def test_the_articles_own_voice_accuses_with_no_accuser():
     text = "Mayor Tobias Quill spoke on Monday. Quill illegally diverted the pension fund, records show."
     found = spoken(text)
     assert (None, ["Tobias Quill"], "Quill illegally diverted the pension fund, records show.") in found
+
+
+def test_wrongdoing_words_are_found_at_the_same_offsets_whatever_the_case_and_script():
+    # "İ" lower-cases to two characters: the reader must not shift offsets after it
+    for town in ("Izmir", "İzmir"):
+        text = f"Mayor Tobias Quill spoke in {town} on Monday. Quill illegally diverted the pension fund, records show."
+        found = spoken(text)
+        assert (None, ["Tobias Quill"], text.split(". ", 1)[1]) in found, town
 
 
 def test_the_victim_of_a_passive_act_is_not_the_accused_the_agent_is():
@@ -294,7 +306,9 @@ def test_an_age_or_a_party_after_the_name_in_an_attribution_is_no_part_of_it():
 
 
 def test_a_quote_after_a_colon_is_the_words_of_the_sentence_subject():
-    [(speaker, _, content)] = said("Mayor Tobias Quill unveiled a new slogan: “The harbor belongs to everyone.”")
+    [(speaker, _, content)] = said(
+        "Mayor Tobias Quill unveiled a new slogan: “The harbor belongs to everyone.”"
+    )
     assert speaker.endswith("Tobias Quill") and content == "The harbor belongs to everyone."
 
 
