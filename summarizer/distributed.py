@@ -98,9 +98,9 @@ def connect(address: str) -> bool:
         return False
     try:
         if address == "local":
-            ray.init(include_dashboard=False, log_to_driver=False)
+            ray.init(include_dashboard=False, log_to_driver=False, logging_level="ERROR")
         else:
-            ray.init(address=address, log_to_driver=False)
+            ray.init(address=address, log_to_driver=False, logging_level="ERROR")
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise ConfigError(f"cannot reach a Ray cluster at {address!r}: {_one_line(exc)}") from None
     return True
@@ -303,7 +303,7 @@ def summarize_dataset(
     ray = _ray()
     chosen, worker_settings = engine_settings(engine, settings)
     if not ray.is_initialized():
-        ray.init(include_dashboard=False, log_to_driver=False)
+        ray.init(include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     cpus = float(ray.cluster_resources().get("CPU", 1.0))
     workers = max(1, workers or int(cpus))
     return dataset.map_batches(

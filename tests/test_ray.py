@@ -110,3 +110,21 @@ def test_summarize_dataset_maps_articles_to_summaries_and_bad_rows_to_errors():
     assert got["seed"]["error"] is None
     assert got["empty"]["summary"] is None and "text" in got["empty"]["error"]
     assert got["baddate"]["summary"] is None and "published" in got["baddate"]["error"]
+
+
+def test_cli_batch_with_ray_writes_the_rows_and_says_what_failed(tmp_path):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    folder = folder_with_a_bad_file(tmp_path, 2)
+    out = tmp_path / "out.jsonl"
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["batch", str(folder), "-o", str(out), "--engine", "rules", "--ray", "local", "--workers", "2"]
+    )
+    assert result.exit_code == 1, result.stderr  # one article failed; the others are kept
+    assert sorted(by_id(out)) == ["a000", "a001", "binary", "seed"]
+    assert "3 summarized" in result.stderr and "1 failed" in result.stderr
+    refused = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "x.jsonl"), "--workers", "2"])
+    assert refused.exit_code == 2 and "--workers needs --ray" in refused.stderr
