@@ -250,7 +250,11 @@ def batch_run(
     ),
     concurrency: Annotated[
         int,
-        typer.Option(min=1, max=256, help="LLM requests at once (rules: worker processes, up to the cores)."),
+        typer.Option(
+            min=1,
+            max=256,
+            help="LLM requests at once (rules: worker processes, up to the cores; --ray: per actor).",
+        ),
     ] = 8,
     cache: Annotated[
         Path | None, typer.Option(help="SQLite cache file (default: the user cache folder).")

@@ -147,7 +147,10 @@ class RayPool:
             self.workers = max(1, self.requested_workers or int(cpus) or 1)
             share = min(1.0, cpus / self.workers) if cpus else 0.0
             actor = ray.remote(ArticleReader).options(
-                num_cpus=share, max_concurrency=self.concurrency, scheduling_strategy="SPREAD"
+                num_cpus=share,
+                max_concurrency=self.concurrency,
+                scheduling_strategy="SPREAD",
+                max_restarts=3,  # a crashed worker comes back; its articles in flight are error rows
             )
             self._actors = [actor.remote(self.engine, self._settings) for _ in range(self.workers)]
             self._load = [0] * self.workers
