@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,8 @@ def connect(address: str) -> bool:
     ray = _ray()
     if ray.is_initialized():
         return False
+    if address not in ("local", "auto"):
+        _reachable(address)
     try:
         if address == "local":
             ray.init(include_dashboard=False, log_to_driver=False, logging_level="ERROR")
@@ -104,6 +107,19 @@ def connect(address: str) -> bool:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise ConfigError(f"cannot reach a Ray cluster at {address!r}: {_one_line(exc)}") from None
     return True
+
+
+def _reachable(address: str) -> None:
+    """Fail in seconds, with one line, on an address nothing listens at (Ray itself retries
+    for minutes, printing a warning every few seconds)."""
+    where = address.split("://", 1)[-1].rstrip("/")
+    host, _, port = where.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--ray {address!r}: expected local, auto, or HOST:PORT (ray://HOST:PORT)")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as exc:
+        raise ConfigError(f"cannot reach a Ray cluster at {address!r}: {exc.strerror or exc}") from None
 
 
 def _one_line(exc: BaseException) -> str:

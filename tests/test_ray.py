@@ -3,6 +3,7 @@ one per module), against real files and a real loopback HTTP server; skipped wit
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -110,6 +111,10 @@ def test_summarize_dataset_maps_articles_to_summaries_and_bad_rows_to_errors():
     assert got["seed"]["error"] is None
     assert got["empty"]["summary"] is None and "text" in got["empty"]["error"]
     assert got["baddate"]["summary"] is None and "published" in got["baddate"]["error"]
+    # a date column (Parquet's date32) is read as the publication date
+    dated = ray.data.from_items([{"id": "dated", "text": text, "published": datetime.date(2024, 3, 12)}])
+    [row] = summarize_dataset(dated, engine="rules", workers=1).take_all()
+    assert json.loads(row["summary"])["article"]["published"] == "2024-03-12"
 
 
 def test_cli_batch_with_ray_writes_the_rows_and_says_what_failed(tmp_path):
@@ -128,3 +133,26 @@ def test_cli_batch_with_ray_writes_the_rows_and_says_what_failed(tmp_path):
     assert "3 summarized" in result.stderr and "1 failed" in result.stderr
     refused = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "x.jsonl"), "--workers", "2"])
     assert refused.exit_code == 2 and "--workers needs --ray" in refused.stderr
+
+
+def test_an_address_nothing_listens_at_is_one_line_in_seconds(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:  # a port just freed: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = folder_with_a_bad_file(tmp_path, 1)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "summarizer", "batch", str(folder), "-o", str(tmp_path / "o.jsonl"),
+         "--engine", "rules", "--ray", f"127.0.0.1:{port}"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1 and time.perf_counter() - started < 30
+    assert done.stderr.strip().splitlines() == [
+        f"summarizer: error: cannot reach a Ray cluster at '127.0.0.1:{port}': Connection refused"
+    ]
+    assert not (tmp_path / "o.jsonl").exists()  # nothing was written
