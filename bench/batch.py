@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +45,30 @@ def write_articles(folder: Path, n: int) -> None:
         )
 
 
+@contextmanager
+def stub_server(latency: float) -> Iterator[str]:
+    """tests/stub_server.py in its own process (its threads never share the timed process's
+    interpreter), answering every request after `latency` seconds; yields its base URL."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "stub_server.py"),
+            "--scripts",
+            str(ROOT / "tests" / "scripts"),
+            "--latency",
+            str(latency),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -52,20 +78,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
 
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "tests" / "stub_server.py"),
-            "--scripts",
-            str(ROOT / "tests" / "scripts"),
-            "--latency",
-            str(args.latency),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base_url = server.stdout.readline().strip()
+    with stub_server(args.latency) as base_url:
         settings = {"model": "stub/echo", "base_url": base_url, "api_key": "bench", "mode": "json_schema"}
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "articles"
@@ -95,9 +108,6 @@ def main() -> None:
                     cpu[run] = time.process_time() - cpu_started
                     assert stats.done == args.articles and stats.failed == 0, stats
                     assert stats.cached == (args.articles if run == "warm" else 0), stats
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     ideal = args.articles * args.latency / args.concurrency
     cold, warm = timings["cold"], timings["warm"]

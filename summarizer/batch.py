@@ -267,11 +267,16 @@ class LLMBatch:
     concurrency: int = 8
     warn: Callable[[str], None] = field(default=lambda _message: None)
     """Told of a cache that fails mid-run: the run goes on without it (a summary is paid for)."""
+    remote: Any = None
+    """Something with `asummarize(article)` reading in other processes (a
+    `summarizer.distributed.RayPool`): used instead of a Summarizer built here."""
     _summarizer: Any = field(default=None, init=False, repr=False)
     _config: Any = field(default=None, init=False, repr=False)
 
     def summarizer(self) -> Any:
         """Built on the first cache miss: a run served from the cache never loads the SDK."""
+        if self.remote is not None:
+            return self.remote
         if self._summarizer is None:
             from summarizer.api import Summarizer
 
@@ -286,8 +291,10 @@ class LLMBatch:
         from summarizer.resources import prompt_version
         from summarizer.schema import SCHEMA_VERSION
 
-        config = self._config or LLMConfig.resolve(
-            **{k: v for k, v in self.settings.items() if k not in LONG_SETTINGS}
+        config = (
+            self._config
+            or self.settings.get("config")
+            or LLMConfig.resolve(**{k: v for k, v in self.settings.items() if k not in LONG_SETTINGS})
         )
         self._config = config
         return cache_key(
@@ -494,8 +501,12 @@ def run_batch(
     resume: bool = True,
     progress: bool | None = None,
     warn: Callable[[str], None] | None = None,
+    remote: Any = None,
 ) -> BatchStats:
     """Summarize every article of `inputs` into the JSONL file `output` (appending).
+
+    `remote` (see `LLMBatch.remote`) reads the articles elsewhere, whatever the engine, with
+    `concurrency` of them in flight; everything else (inputs, rows, cache) stays here.
 
     The output is locked for the run (a second run on it raises OutputError), repaired and
     left with one row per article (see `summarizer.batch_output`). `warn` is told of what
@@ -532,10 +543,12 @@ def run_batch(
                 sink.write(error_row(failure.id, failure.error))
                 stats.failed += 1
                 report(stats)
-            if engine == "rules":
+            if engine == "rules" and remote is None:
                 run_rules(articles, sink, stats, workers=concurrency, report=report)
             else:
-                batch = LLMBatch(settings=settings or {}, cache=cache, concurrency=concurrency, warn=note)
+                batch = LLMBatch(
+                    settings=settings or {}, cache=cache, concurrency=concurrency, warn=note, remote=remote
+                )
                 asyncio.run(batch.run(articles, sink, stats, report))
         finally:
             stop()

@@ -276,7 +276,11 @@ def batch_run(
     ),
     concurrency: Annotated[
         int,
-        typer.Option(min=1, max=256, help="LLM requests at once (rules: worker processes, up to the cores)."),
+        typer.Option(
+            min=1,
+            max=256,
+            help="LLM requests at once (rules: worker processes, up to the cores; --ray: per actor).",
+        ),
     ] = 8,
     cache: Annotated[
         Path | None, typer.Option(help="SQLite cache file (default: the user cache folder).")
@@ -298,6 +302,20 @@ def batch_run(
     progress: Annotated[
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="local|auto|ADDRESS",
+            help="Read on Ray: local (a cluster on this machine), auto, or a cluster's address.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=4096, help="With --ray: actors (default: the cluster's CPUs), --concurrency each."
+        ),
     ] = None,
 ) -> None:
     """Summarize many articles into JSONL, one summary a line, flushed as each finishes."""
@@ -330,20 +348,27 @@ def batch_run(
                 from summarizer.cache import Cache
 
                 store = Cache(cache)
-        workers = min(concurrency, os.cpu_count() or 1) if chosen == "rules" else concurrency
         if engine is EngineChoice.auto:
             _say(f"engine: {chosen}")
-        stats = run_batch(
-            inputs,
-            output,
-            engine=chosen,
-            settings=settings,
-            concurrency=workers,
-            cache=store,
-            resume=resume,
-            progress=progress,
-            warn=lambda message: _say(f"warning: {message}"),
-        )
+        common: dict[str, Any] = {
+            "engine": chosen,
+            "settings": settings,
+            "cache": store,
+            "resume": resume,
+            "progress": progress,
+            "warn": lambda message: _say(f"warning: {message}"),
+        }
+        if ray is not None:
+            from summarizer.distributed import run_ray_batch
+
+            stats = run_ray_batch(
+                inputs, output, address=ray, workers=workers, concurrency=concurrency, **common
+            )
+        else:
+            if workers is not None:
+                raise typer.BadParameter("--workers needs --ray", param_hint="--workers")
+            local = min(concurrency, os.cpu_count() or 1) if chosen == "rules" else concurrency
+            stats = run_batch(inputs, output, concurrency=local, **common)
     _say(
         f"{stats.done} summarized ({stats.cached} from the cache), {stats.failed} failed, "
         f"{stats.skipped} already done; {stats.tokens:,} tokens in {stats.elapsed:.1f} s -> {output}"

@@ -74,3 +74,25 @@ def test_schema_prints_the_exported_file_without_building_models():
     assert not [
         m for m in loaded if m.startswith(("summarizer.schema", "summarizer.engines", "summarizer.normalize"))
     ]
+
+
+def test_only_the_distributed_module_imports_ray_and_only_when_asked():
+    """Ray is an optional extra: a batch without `--ray` must never need it (nor pay for it)."""
+    importers = sorted(
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if any(
+            isinstance(node, ast.Import | ast.ImportFrom)
+            and any(name.split(".")[0] == "ray" for name in _imported_names(node))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
+    assert importers == ["summarizer/distributed.py"]
+    assert "ray" not in module_level_imports(PACKAGE / "distributed.py")
+    assert not [m for m in _modules_loaded_by(["batch", "--help"]) if m == "summarizer.distributed"]
+
+
+def _imported_names(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.ImportFrom):
+        return [node.module] if node.module and node.level == 0 else []
+    return [alias.name for alias in node.names]
