@@ -305,7 +305,7 @@ class LLMBatch:
             schema_version=SCHEMA_VERSION,
             mode=config.mode + _passes_tag(self.settings.get("passes")),
             published=article.published.isoformat() if article.published else None,
-            options={"strict": config.strict, "max_output_tokens": config.max_output_tokens},
+            options=_key_options(config, self.settings),
         )
 
     async def one(self, article: Article, writer: Writer, stats: BatchStats, report: Report) -> None:
@@ -396,6 +396,19 @@ class LLMBatch:
                 await self.one(article, writer, stats, report)
 
         await asyncio.gather(*(guarded(a) for a in articles))
+
+
+def _key_options(config: Any, settings: dict[str, Any]) -> dict[str, object]:
+    """The request settings that change what is read or answered, for the cache key: strict
+    outputs, a user-set output limit and a user-set context (it decides how a long article is
+    cut into parts)."""
+    from summarizer.engines.long import LongConfig
+
+    options: dict[str, object] = {"strict": config.strict, "max_output_tokens": config.max_output_tokens}
+    context = LongConfig.resolve(context_tokens=settings.get("context_tokens")).context_tokens
+    if context is not None:
+        options["context_tokens"] = context
+    return options
 
 
 def _passes_tag(passes: Any) -> str:

@@ -217,6 +217,25 @@ def test_a_second_run_with_a_warm_cache_makes_no_request(tmp_path, server):
     assert one == two
 
 
+def test_a_run_with_another_context_or_output_limit_is_not_served_from_the_cache(tmp_path, server):
+    from summarizer.cache import Cache
+
+    write_articles(tmp_path / "in", 3)
+    runs = [{}, {"context_tokens": 8192}, {"max_output_tokens": 3000}, {"context_tokens": 8192}]
+    cached = []
+    with Cache(tmp_path / "cache.sqlite3") as cache:
+        for n, extra in enumerate(runs):
+            stats = run_batch(
+                [str(tmp_path / "in")],
+                tmp_path / f"run{n}.jsonl",
+                engine="llm",
+                settings=llm_settings(server.base_url) | extra,
+                cache=cache,
+            )
+            cached.append(stats.cached)
+    assert cached == [0, 0, 0, 3]  # only the repeat of a run's settings is served from the cache
+
+
 def test_the_cache_relabels_a_summary_reused_for_the_same_text_under_another_id(tmp_path, server):
     from summarizer.cache import Cache
 
