@@ -130,7 +130,7 @@ def _expected_failures() -> Iterator[None]:
     except KeyboardInterrupt as exc:  # caught here: Typer would turn it into a silent exit 130
         # a batch says what it kept (BatchInterrupted); elsewhere nothing was written
         _say(str(exc) or "interrupted; nothing was written")
-        raise typer.Exit(130) from None
+        raise typer.Exit(_interrupted_exit_code()) from None
 
 
 def write_output(content: str, output: Path | None) -> None:
@@ -531,14 +531,32 @@ def eval_(
         typer.echo(format_report(report))
 
 
+_TERMINATED = False
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (a scheduler stopping the run, `kill`) ends the run as SIGINT does: rows written
+    are kept and the line says so; the exit code is 143 (128 + 15) as for any terminated job."""
+    global _TERMINATED
+    _TERMINATED = True
+    raise KeyboardInterrupt
+
+
+def _interrupted_exit_code() -> int:
+    return 143 if _TERMINATED else 130
+
+
 def main() -> None:
     """Console entry point: run the app; turn any unexpected crash into one line and exit 1."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
     except KeyboardInterrupt as exc:
         # a batch says what it kept (BatchInterrupted); elsewhere nothing was written
         _say(str(exc) if str(exc) else "interrupted; nothing was written")
-        sys.exit(130)
+        sys.exit(_interrupted_exit_code())
     except InputError as exc:  # raised outside a command, e.g. while parsing
         _say(f"error: {exc}")
         sys.exit(1)

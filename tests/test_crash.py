@@ -90,6 +90,20 @@ def test_sigint_mid_batch_exits_130_and_says_how_much_was_written(tmp_path, slow
     assert sorted(ids_in(out)) == [f"a{i:03d}" for i in range(N)]
 
 
+def test_sigterm_mid_batch_keeps_the_rows_says_so_and_exits_143(tmp_path, slow_server):
+    out = tmp_path / "out.jsonl"
+    proc = start_batch(write_articles(tmp_path / "in"), out, slow_server.base_url)
+    wait_for_rows(out, 2, proc)
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143
+    written = len(ids_in(out))
+    assert 2 <= written < N
+    assert f"interrupted: {written} of {N} written to {out}; rerun to resume" in err
+    assert "Traceback" not in err
+    assert all(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())  # no torn line
+
+
 def test_sigkill_mid_batch_then_a_torn_line_then_resume_gives_each_article_once(tmp_path, slow_server):
     out = tmp_path / "out.jsonl"
     proc = start_batch(write_articles(tmp_path / "in"), out, slow_server.base_url)
