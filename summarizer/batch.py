@@ -272,6 +272,7 @@ class LLMBatch:
     `summarizer.distributed.RayPool`): used instead of a Summarizer built here."""
     _summarizer: Any = field(default=None, init=False, repr=False)
     _config: Any = field(default=None, init=False, repr=False)
+    _shared_key: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     def summarizer(self) -> Any:
         """Built on the first cache miss: a run served from the cache never loads the SDK."""
@@ -287,26 +288,36 @@ class LLMBatch:
         if self.cache is None:
             return None
         from summarizer.cache import cache_key
-        from summarizer.engines.llm import LLMConfig
-        from summarizer.resources import prompt_version
-        from summarizer.schema import SCHEMA_VERSION
 
-        config = (
-            self._config
-            or self.settings.get("config")
-            or LLMConfig.resolve(**{k: v for k, v in self.settings.items() if k not in LONG_SETTINGS})
-        )
-        self._config = config
         return cache_key(
             text_sha256=article.sha256,
-            engine="llm",
-            model=config.model,
-            prompt_version=prompt_version(),
-            schema_version=SCHEMA_VERSION,
-            mode=config.mode + _passes_tag(self.settings.get("passes")),
             published=article.published.isoformat() if article.published else None,
-            options=_key_options(config, self.settings),
+            **self._key_parts(),
         )
+
+    def _key_parts(self) -> dict[str, Any]:
+        """What every article's cache key shares in this run, worked out once (the settings and
+        the environment do not change during a run)."""
+        if self._shared_key is None:
+            from summarizer.engines.llm import LLMConfig
+            from summarizer.resources import prompt_version
+            from summarizer.schema import SCHEMA_VERSION
+
+            config = (
+                self._config
+                or self.settings.get("config")
+                or LLMConfig.resolve(**{k: v for k, v in self.settings.items() if k not in LONG_SETTINGS})
+            )
+            self._config = config
+            self._shared_key = {
+                "engine": "llm",
+                "model": config.model,
+                "prompt_version": prompt_version(),
+                "schema_version": SCHEMA_VERSION,
+                "mode": config.mode + _passes_tag(self.settings.get("passes")),
+                "options": _key_options(config, self.settings),
+            }
+        return self._shared_key
 
     async def one(self, article: Article, writer: Writer, stats: BatchStats, report: Report) -> None:
         key = self.key(article)
