@@ -536,10 +536,14 @@ _TERMINATED = False
 
 def _on_sigterm(signum: int, frame: object) -> None:
     """SIGTERM (a scheduler stopping the run, `kill`) ends the run as SIGINT does: rows written
-    are kept and the line says so; the exit code is 143 (128 + 15) as for any terminated job."""
+    are kept and the line says so; the exit code is 143 (128 + 15) as for any terminated job.
+    It is passed on as SIGINT, so the same handling runs (asyncio's, inside a batch, cancels the
+    run where it waits instead of raising wherever the signal lands)."""
+    import signal
+
     global _TERMINATED
     _TERMINATED = True
-    raise KeyboardInterrupt
+    signal.raise_signal(signal.SIGINT)
 
 
 def _interrupted_exit_code() -> int:
